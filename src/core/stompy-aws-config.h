@@ -19,7 +19,11 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (StompyAwsConfig, stompy_aws_config, STOMPY, AWS_CONFIG, GObject)
 
 /* Either path may be NULL or missing. A file that exists but cannot be read is
- * STOMPY_ERROR_CONFIG. */
+ * STOMPY_ERROR_CONFIG. The environment is empty (no AWS_PROFILE, AWS_REGION…).
+ *
+ * "[profile x]" in the credentials file is, as for the AWS CLI, a profile named
+ * "profile x" — it gives nothing to profile "x". Unparseable lines are skipped
+ * (the CLI refuses such files), repeated sections merge with later keys winning. */
 StompyAwsConfig      *stompy_aws_config_new_from_files     (const char  *config_path,
                                                             const char  *credentials_path,
                                                             GError     **error);

@@ -36,7 +36,13 @@ stompy_http_host_is_loopback (const char *host)
   /* GUri keeps IPv6 literals without brackets, but accept both forms. */
   if (host[0] == '[')
     {
-      g_autofree char *inner = g_strndup (host + 1, strlen (host) - 2);
+      gsize len = strlen (host);
+      g_autofree char *inner = NULL;
+
+      if (len < 3 || host[len - 1] != ']')
+        return FALSE;
+
+      inner = g_strndup (host + 1, len - 2);
       address = g_inet_address_new_from_string (inner);
     }
   else

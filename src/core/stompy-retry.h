@@ -26,6 +26,15 @@ typedef enum
 StompyRetryKind stompy_retry_classify_aws      (guint         http_status,
                                                 const char   *aws_code,
                                                 const GError *transport_error);
+/* The same, with the AWS error message: SignatureDoesNotMatch,
+ * InvalidSignatureException and AuthFailure are CLOCK_SKEW only when the
+ * message says "Signature expired" or "Signature not yet current" (otherwise
+ * they mean a wrong key, and are NONE). stompy_retry_classify_aws() passes no
+ * message, so for it those codes are always NONE. */
+StompyRetryKind stompy_retry_classify_aws_full (guint         http_status,
+                                                const char   *aws_code,
+                                                const char   *aws_message,
+                                                const GError *transport_error);
 gboolean        stompy_retry_is_throttle_code  (const char   *aws_code);
 
 /* Returns a value in [0, 1). */

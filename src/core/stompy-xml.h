@@ -3,6 +3,10 @@
  * AWS query and REST-XML responses are small documents with a default
  * namespace; this keeps element names without any prefix, concatenates text,
  * and offers path lookups ("GetCallerIdentityResult/Account").
+ *
+ * The tree is reference counted as a whole: ref/unref on any node take or drop
+ * a reference on the tree, so a kept child (ref'd) keeps its document alive.
+ * Nodes returned by lookups and get_children() are borrowed from the tree.
  */
 #pragma once
 
