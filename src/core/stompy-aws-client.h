@@ -102,9 +102,12 @@ void                  stompy_aws_client_rest_xml_async   (StompyAwsClient     *s
                                                           GCancellable        *cancellable,
                                                           GAsyncReadyCallback  callback,
                                                           gpointer             user_data);
-/* A 2xx/3xx answer; ≥ 400 becomes a STOMPY_AWS_ERROR (HEAD errors, which have
- * no body, get the code from the status: 404 → NotFound, 403 → Forbidden,
- * 301 → PermanentRedirect with x-amz-bucket-region kept in the message). */
+/* A 2xx (or 304) answer; anything else becomes a STOMPY_AWS_ERROR. Redirects
+ * are never followed (they would re-send signed headers elsewhere, and S3's
+ * 301/307 tell the caller the bucket's region). HEAD errors, which have no
+ * body, get the code from the status: 404 → NotFound, 403 → Forbidden,
+ * 301 → PermanentRedirect with x-amz-bucket-region kept in the message.
+ * A non-empty body is sent with Content-MD5 (PutBucketPolicy needs it). */
 StompyAwsResponse    *stompy_aws_client_rest_xml_finish  (StompyAwsClient     *self,
                                                           GAsyncResult        *result,
                                                           GError             **error);
