@@ -15,6 +15,10 @@
 
 G_BEGIN_DECLS
 
+/* Wipes and frees a secret returned by this file (g_free() also works, but
+ * leaves the secret in freed memory). NULL is allowed. */
+void      stompy_secret_free                      (char                *secret);
+
 /* The Stompy session token for @api_url, stored with the user's @email as label. */
 void      stompy_secret_store_save_token_async    (const char          *api_url,
                                                    const char          *email,
@@ -24,7 +28,8 @@ void      stompy_secret_store_save_token_async    (const char          *api_url,
                                                    gpointer             user_data);
 gboolean  stompy_secret_store_save_token_finish   (GAsyncResult        *result,
                                                    GError             **error);
-/* The token, or NULL without error when none is stored. *email gets the label's email if not NULL. */
+/* The token, or NULL without error when none is stored. *email gets the label's email if not NULL.
+ * Free the token with stompy_secret_free(). */
 void      stompy_secret_store_lookup_token_async  (const char          *api_url,
                                                    GCancellable        *cancellable,
                                                    GAsyncReadyCallback  callback,
