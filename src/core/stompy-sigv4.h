@@ -44,6 +44,14 @@ char *stompy_sigv4_signature         (const char *secret_access_key,
                                       const char *region,
                                       const char *service,
                                       const char *string_to_sign) G_GNUC_WARN_UNUSED_RESULT;
+/* The SigV4 signing key (kSigning) for @date ("YYYYMMDD", or an amz_date whose first
+ * eight characters are used) into @out_key. The caller should wipe it after use
+ * (explicit_bzero()). Exposed for the known-answer test of the AWS documentation. */
+void  stompy_sigv4_derive_signing_key (const char *secret_access_key,
+                                       const char *date,
+                                       const char *region,
+                                       const char *service,
+                                       guint8      out_key[32]);
 /* The full Authorization header value for @request. */
 char *stompy_sigv4_authorization     (const StompySigv4Request *request,
                                       const char               *access_key_id,
@@ -60,7 +68,11 @@ char *stompy_sigv4_format_amz_date   (GDateTime *when) G_GNUC_WARN_UNUSED_RESULT
 /* Signs @message in place: sets Host (from its URI), X-Amz-Date, X-Amz-Security-Token
  * (when the credentials have one; it is signed, as botocore does),
  * X-Amz-Content-Sha256 (S3 only) and Authorization. @body is what will be sent
- * (NULL = empty). The message URI must already carry its final path and query. */
+ * (NULL = empty). The message URI must already carry its final path and query.
+ * @when is the signing time (NULL = now); pass the clock-skew-corrected time.
+ * All headers present are signed except User-Agent, Expect, Transfer-Encoding and
+ * X-Amzn-Trace-Id (botocore's list). For S3, a preset "X-Amz-Content-Sha256:
+ * UNSIGNED-PAYLOAD" is kept and used; otherwise the header is the hash of @body. */
 void  stompy_sigv4_sign_message      (SoupMessage          *message,
                                       GBytes               *body,
                                       StompyAwsCredentials *credentials,
