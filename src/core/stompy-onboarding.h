@@ -55,6 +55,8 @@ GType                 stompy_credential_source_get_type  (void) G_GNUC_CONST;
 #define STOMPY_TYPE_STEP              (stompy_step_get_type ())
 #define STOMPY_TYPE_PRODUCTS          (stompy_products_get_type ())
 #define STOMPY_TYPE_CREDENTIAL_SOURCE (stompy_credential_source_get_type ())
+GType                 stompy_recommendations_get_type    (void) G_GNUC_CONST;
+#define STOMPY_TYPE_RECOMMENDATIONS   (stompy_recommendations_get_type ())
 
 /* Which recommendations apply to an identity (role UNKNOWN → all three, as the
  * app cannot tell). */
@@ -86,6 +88,12 @@ void                  stompy_onboarding_reset             (StompyOnboarding *sel
 /* When TRUE (the default) every property change is saved, coalesced in an idle. */
 void                  stompy_onboarding_set_autosave      (StompyOnboarding *self,
                                                            gboolean          autosave);
+gboolean              stompy_onboarding_get_autosave      (StompyOnboarding *self);
+/* The error of the last automatic save, NULL when it succeeded (autosave
+ * failures are not fatal: they are logged with g_message and kept here). */
+const GError         *stompy_onboarding_get_save_error    (StompyOnboarding *self);
+/* The number of successful writes of the file, for tests of the coalescing. */
+guint                 stompy_onboarding_get_save_count    (StompyOnboarding *self);
 
 StompyStep            stompy_onboarding_get_step          (StompyOnboarding *self);
 void                  stompy_onboarding_set_step          (StompyOnboarding *self,
@@ -121,7 +129,10 @@ void                  stompy_onboarding_set_access_key_id (StompyOnboarding *sel
 const StompyAwsIdentity *stompy_onboarding_get_identity   (StompyOnboarding *self);
 void                  stompy_onboarding_set_identity      (StompyOnboarding *self,
                                                            const StompyAwsIdentity *identity);
-/* In guided mode the user types the 12-digit account id instead. */
+/* In guided mode the user types the 12-digit account id instead. Setting an
+ * identity sets the account id to the identity's; setting another account id
+ * forgets an identity of a different account. NULL or "" forgets it; anything
+ * else must pass stompy_validate_account_id(). */
 const char           *stompy_onboarding_get_account_id    (StompyOnboarding *self);
 void                  stompy_onboarding_set_account_id    (StompyOnboarding *self,
                                                            const char       *account_id);
