@@ -1,0 +1,68 @@
+/* bare-window.c: the baseline of bench/startup.sh, an empty libadwaita window.
+ *
+ * It starts the way Stompy Connect does (an AdwApplication with G_APPLICATION_DEFAULT_FLAGS,
+ * an AdwApplicationWindow of the same default size with a header bar), so that the ratio of
+ * the two measures what the app adds on top of the toolkit. With STOMPY_BENCH_FIRST_FRAME=1
+ * it prints "first-frame-us <g_get_real_time()>" once, after its first frame is painted.
+ */
+
+#include <adwaita.h>
+#include <stdio.h>
+
+static void
+after_paint_cb (GdkFrameClock *frame_clock,
+                gpointer       user_data)
+{
+  printf ("first-frame-us %" G_GINT64_FORMAT "\n", g_get_real_time ());
+  fflush (stdout);
+  g_signal_handlers_disconnect_by_func (frame_clock, after_paint_cb, user_data);
+}
+
+static void
+realize_cb (GtkWidget *window,
+            gpointer   user_data)
+{
+  GdkFrameClock *frame_clock = gtk_widget_get_frame_clock (window);
+
+  g_signal_connect (frame_clock, "after-paint", G_CALLBACK (after_paint_cb), NULL);
+}
+
+static void
+activate_cb (GApplication *app,
+             gpointer      user_data)
+{
+  GtkWidget *window;
+  GtkWidget *box;
+  GtkWidget *header_bar;
+  GtkWidget *status_page;
+
+  window = adw_application_window_new (GTK_APPLICATION (app));
+  gtk_window_set_title (GTK_WINDOW (window), "Bare Window");
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  header_bar = adw_header_bar_new ();
+  gtk_box_append (GTK_BOX (box), header_bar);
+  status_page = adw_status_page_new ();
+  adw_status_page_set_title (ADW_STATUS_PAGE (status_page), "Bare Window");
+  gtk_widget_set_vexpand (status_page, TRUE);
+  gtk_box_append (GTK_BOX (box), status_page);
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (window), box);
+
+  if (g_strcmp0 (g_getenv ("STOMPY_BENCH_FIRST_FRAME"), "1") == 0)
+    g_signal_connect (window, "realize", G_CALLBACK (realize_cb), NULL);
+
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(AdwApplication) app = NULL;
+
+  app = adw_application_new ("io.stompy.Connect.BenchBareWindow", G_APPLICATION_DEFAULT_FLAGS);
+  g_signal_connect (app, "activate", G_CALLBACK (activate_cb), NULL);
+
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}

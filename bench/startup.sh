@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# Startup benchmark: time from launch to the first painted frame, and resident memory 2 s after
+# launch, of Stompy Connect against a bare libadwaita window (bench/bare-window.c) built here
+# with the same toolkit. Both run BENCH_RUNS times (default 10, after one discarded warm-up
+# launch each), alternating, under one Xvfb and one private D-Bus session; the medians and
+# their ratios are printed as a markdown table for the README and kept in bench/results/.
+#
+# Protocol: each program is started with STOMPY_BENCH_FIRST_FRAME=1 and prints
+# "first-frame-us <g_get_real_time()>" after its first frame; the launch time is taken from
+# bash's EPOCHREALTIME (the same clock, microseconds) in the child just before exec.
+#
+# The app runs against the local emulator, with an empty state directory per launch, in-memory
+# GSettings and libsecret's file backend on a throw-away file (no keyring daemon, no user data).
+#
+# Environment: BENCH_RUNS, BENCH_BUILD (build directory, default build), BENCH_RSS_DELAY_S (2),
+# BENCH_APP (the program measured against the bare window, default BENCH_BUILD/src/stompy-connect).
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root=$PWD
+
+# One private session bus for every launch: both programs register on it as GApplications.
+# Everything runs in a throw-away home and one private session bus, so that no user file,
+# keyring or setting is read or written. The bus daemon and the services it activates (portal,
+# accessibility bus, a keyring the portal starts) log to stdout and stderr, which are silenced;
+# this script's own are passed along as fds 8 and 7.
+if [ -z "${STOMPY_BENCH_IN_SESSION:-}" ]; then
+  bench_home=$(mktemp -d "${TMPDIR:-/tmp}/stompy-bench-home.XXXXXX")
+  mkdir -m 700 "$bench_home/runtime"
+  status=0
+  env -u XDG_CONFIG_HOME -u XDG_DATA_HOME -u XDG_CACHE_HOME -u XDG_STATE_HOME \
+    -u DBUS_SESSION_BUS_ADDRESS \
+    STOMPY_BENCH_IN_SESSION=1 HOME="$bench_home" XDG_RUNTIME_DIR="$bench_home/runtime" \
+    dbus-run-session -- bash "$0" "$@" 7>&2 8>&1 > /dev/null 2> /dev/null || status=$?
+  # The document portal may still have its FUSE mount in the runtime directory.
+  if grep -qF " $bench_home/runtime/doc " /proc/mounts; then
+    fusermount -uz "$bench_home/runtime/doc" 2> /dev/null || umount -l "$bench_home/runtime/doc" || true
+  fi
+  rm -rf "$bench_home"
+  exit "$status"
+fi
+exec 1>&8 2>&7 8>&- 7>&-
+
+runs=${BENCH_RUNS:-10}
+build=${BENCH_BUILD:-build}
+case $build in /*) ;; *) build=$root/$build ;; esac
+rss_delay_us=$(( ${BENCH_RSS_DELAY_S:-2} * 1000000 ))
+app=${BENCH_APP:-$build/src/stompy-connect}
+
+if [ ! -f "$build/build.ninja" ]; then
+  meson setup "$build"
+fi
+if [ -z "${BENCH_APP:-}" ]; then
+  ninja -C "$build" src/stompy-connect
+fi
+ninja -C "$build" data/gschemas.compiled po/zh_CN/LC_MESSAGES/stompy-connect.mo
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/stompy-bench.XXXXXX")
+pids=()
+cleanup () {
+  local pid
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# shellcheck disable=SC2046  # pkg-config prints several words on purpose
+cc -O2 -Wall -o "$tmp/bare-window" bench/bare-window.c $(pkg-config --cflags --libs libadwaita-1)
+
+# Xvfb tells its display number on a pipe once it accepts connections.
+mkfifo "$tmp/displayfd"
+Xvfb -displayfd 5 -screen 0 1280x800x24 -nolisten tcp -noreset 5> "$tmp/displayfd" \
+  2> "$tmp/xvfb.log" &
+pids+=($!)
+exec 5< "$tmp/displayfd"
+if ! IFS= read -r -t 30 display_number <&5; then
+  echo "bench: Xvfb did not start:" >&2
+  cat "$tmp/xvfb.log" >&2
+  exit 1
+fi
+exec 5<&-
+export DISPLAY=:$display_number
+unset WAYLAND_DISPLAY
+
+mkfifo "$tmp/emulator.out" "$tmp/emulator.in"
+python3 tests/emulator/stompy-emulator.py --port 0 --exit-with-stdin \
+  > "$tmp/emulator.out" 2> "$tmp/emulator.log" < "$tmp/emulator.in" &
+pids+=($!)
+# Open the pipes in the order the emulator's redirections do, or both sides wait forever.
+exec 3< "$tmp/emulator.out"
+exec 4> "$tmp/emulator.in"
+if ! IFS= read -r -t 30 url_line <&3 || [[ "$url_line" != STOMPY_EMULATOR_URL=* ]]; then
+  echo "bench: the emulator did not start:" >&2
+  cat "$tmp/emulator.log" >&2
+  exit 1
+fi
+url=${url_line#STOMPY_EMULATOR_URL=}
+
+export STOMPY_API_URL=$url/v1
+export AWS_ENDPOINT_URL=$url
+export AWS_CONFIG_FILE=/nonexistent/aws-config
+export AWS_SHARED_CREDENTIALS_FILE=/nonexistent/aws-credentials
+unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
+export GSETTINGS_SCHEMA_DIR=$build/data
+export GSETTINGS_BACKEND=memory
+export STOMPY_LOCALEDIR=$build/po
+export SECRET_BACKEND=file
+export SECRET_FILE_TEST_PATH=$tmp/bench.keyring
+export SECRET_FILE_TEST_PASSWORD=bench
+export LC_ALL=C.UTF-8
+unset LANGUAGE
+
+# launch NAME PROGRAM: one launch; appends "NAME first_frame_ms rss_kb" to results.
+launch () {
+  local name=$1 program=$2 n=$3
+  local out=$tmp/$name-$n.out state=$tmp/state-$name-$n
+  local pid start line first rss now
+
+  mkdir -p "$state"
+  mkfifo "$out"
+  (
+    echo "${EPOCHREALTIME//[!0-9]/}" > "$out.start"
+    XDG_STATE_HOME=$state STOMPY_BENCH_FIRST_FRAME=1 exec "$program" 3<&- 4>&-
+  ) > "$out" 2> "$out.err" &
+  pid=$!
+  exec 6< "$out"
+
+  first=
+  while IFS= read -r -t 60 line <&6; do
+    if [[ "$line" == first-frame-us\ * ]]; then
+      first=${line#first-frame-us }
+      break
+    fi
+  done
+  if [ -z "$first" ]; then
+    echo "bench: $name (launch $n) drew no frame within 60 s:" >&2
+    sed -n '1,20p' "$out.err" >&2
+    kill "$pid" 2>/dev/null || true
+    exit 1
+  fi
+  start=$(cat "$out.start")
+
+  # Memory is read at a fixed time after launch, when startup work has settled.
+  now=${EPOCHREALTIME//[!0-9]/}
+  if [ $(( start + rss_delay_us - now )) -gt 0 ]; then
+    sleep "$(printf '0.%06d' $(( start + rss_delay_us - now )))"
+  fi
+  rss=$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$pid/status" 2>/dev/null || true)
+  if [ -z "$rss" ]; then
+    echo "bench: $name (launch $n) exited before its memory was read:" >&2
+    sed -n '1,20p' "$out.err" >&2
+    exit 1
+  fi
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  exec 6<&-
+
+  echo "$name $(( first - start )) $rss" >> "$tmp/results"
+}
+
+for n in $(seq 0 "$runs"); do
+  launch app "$app" "$n"
+  launch bare "$tmp/bare-window" "$n"
+  if [ "$n" -eq 0 ]; then
+    : > "$tmp/results"   # launch 0 is the warm-up
+  fi
+done
+
+mkdir -p bench/results
+version=$(sed -n "s/^ *version: *'\([^']*\)'.*/\1/p" meson.build | head -n 1)
+python3 - "$tmp/results" "$runs" "$version" <<'PY' | tee "bench/results/startup-$(date -u +%Y%m%dT%H%M%SZ).md"
+import statistics, sys
+path, runs, version = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+data = {"app": ([], []), "bare": ([], [])}
+for line in open(path):
+    name, first_us, rss_kb = line.split()
+    data[name][0].append(int(first_us) / 1000)
+    data[name][1].append(int(rss_kb) / 1024)
+app_t, app_m = (statistics.median(v) for v in data["app"])
+bare_t, bare_m = (statistics.median(v) for v in data["bare"])
+print(f"Raw first frame, ms: app {sorted(round(v) for v in data['app'][0])}, "
+      f"bare {sorted(round(v) for v in data['bare'][0])}")
+print()
+print("| Build | Launches | First frame (median) | RSS at 2 s (median) | Bare libadwaita window | Ratio time | Ratio RSS |")
+print("|---|---|---|---|---|---|---|")
+print(f"| Stompy Connect {version} | {runs} | {app_t:.0f} ms | {app_m:.1f} MiB "
+      f"| {bare_t:.0f} ms, {bare_m:.1f} MiB | {app_t / bare_t:.2f}× | {app_m / bare_m:.2f}× |")
+PY
