@@ -1,1 +1,471 @@
-/* placeholder: being written */
+/* stompy-window.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <stdio.h>
+#include <glib/gi18n.h>
+
+#include "stompy-products-page.h"
+#include "stompy-sign-in-page.h"
+#include "stompy-window-private.h"
+
+G_DEFINE_FINAL_TYPE (StompyWindow, stompy_window, ADW_TYPE_APPLICATION_WINDOW)
+
+/* The registry of pages: one line per step that has a page. The pages of
+ * steps 3 to 5 are added here as they are written. */
+static const struct {
+  StompyStep  step;
+  const char *name;
+  GType     (*get_type) (void);
+} page_registry[] = {
+  { STOMPY_STEP_SIGN_IN,  "sign-in",  stompy_sign_in_page_get_type },
+  { STOMPY_STEP_PRODUCTS, "products", stompy_products_page_get_type },
+};
+
+static void page_state_changed_cb (StompyWindow *self);
+
+static StompyPage *
+current_page (StompyWindow *self)
+{
+  return self->pages[self->step];
+}
+
+/* The nearest step before @step that has a page, or @step itself. */
+static StompyStep
+previous_step_with_page (StompyWindow *self,
+                         StompyStep    step)
+{
+  StompyStep previous = step;
+
+  while (previous > STOMPY_STEP_SIGN_IN)
+    {
+      previous = stompy_onboarding_previous_step (self->model, previous);
+      if (self->pages[previous] != NULL)
+        return previous;
+    }
+
+  return step;
+}
+
+static void
+update_actions (StompyWindow *self)
+{
+  StompyPage *page = current_page (self);
+  gboolean ready = page != NULL && stompy_page_get_state (page) == STOMPY_PAGE_STATE_READY;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.continue", ready && !self->submitting);
+  /* Back always works, also while something runs: it cancels it. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back",
+                                 previous_step_with_page (self, self->step) != self->step);
+}
+
+static void
+go_to_step (StompyWindow *self,
+            StompyStep    step)
+{
+  StompyPage *page;
+
+  if (step > STOMPY_STEP_DONE || self->pages[step] == NULL)
+    return;
+
+  page = self->pages[step];
+  self->step = step;
+  gtk_stack_set_visible_child (self->stack, GTK_WIDGET (page));
+  stompy_onboarding_set_step (self->model, step);
+  update_actions (self);
+}
+
+static void
+sign_in_state_changed_cb (StompyWindow *self)
+{
+  StompyPageState state = stompy_page_get_state (self->pages[STOMPY_STEP_SIGN_IN]);
+
+  /* Every later step needs the Stompy session and the AWS account: when the
+   * session turns out to have expired, the user signs in again and then goes
+   * on from there. */
+  if (self->step > STOMPY_STEP_SIGN_IN
+      && (state == STOMPY_PAGE_STATE_IDLE || state == STOMPY_PAGE_STATE_ERROR))
+    {
+      g_cancellable_cancel (self->submit_cancellable);
+      go_to_step (self, STOMPY_STEP_SIGN_IN);
+    }
+}
+
+static void
+page_state_changed_cb (StompyWindow *self)
+{
+  update_actions (self);
+}
+
+static void
+submit_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(StompyWindow) self = user_data;
+  StompyPage *page = STOMPY_PAGE (source);
+  g_autoptr(GError) error = NULL;
+  StompyStep step;
+  StompyStep next;
+
+  self->submitting = FALSE;
+
+  if (!stompy_page_submit_finish (page, result, &error))
+    {
+      /* The page shows its own error in place; a cancellation is no error. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("Step submission failed: %s", error->message);
+      update_actions (self);
+      return;
+    }
+
+  if (page != current_page (self))
+    {
+      update_actions (self);
+      return;
+    }
+
+  step = self->step;
+  next = stompy_onboarding_next_step (self->model, step);
+
+  if (next <= STOMPY_STEP_DONE && self->pages[next] != NULL)
+    go_to_step (self, next);
+  else
+    stompy_window_add_toast (self, _("Your choice is saved."));
+
+  update_actions (self);
+}
+
+static void
+continue_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  StompyWindow *self = STOMPY_WINDOW (widget);
+  StompyPage *page = current_page (self);
+
+  if (self->submitting || page == NULL
+      || stompy_page_get_state (page) != STOMPY_PAGE_STATE_READY)
+    return;
+
+  g_cancellable_cancel (self->submit_cancellable);
+  g_clear_object (&self->submit_cancellable);
+  self->submit_cancellable = g_cancellable_new ();
+  self->submitting = TRUE;
+  update_actions (self);
+
+  stompy_page_submit_async (page, self->submit_cancellable, submit_cb, g_object_ref (self));
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  StompyWindow *self = STOMPY_WINDOW (widget);
+  StompyStep previous = previous_step_with_page (self, self->step);
+
+  if (previous == self->step)
+    return;
+
+  g_cancellable_cancel (self->submit_cancellable);
+  if (current_page (self) != NULL)
+    stompy_page_cancel (current_page (self));
+  go_to_step (self, previous);
+}
+
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  StompyWindow *self = STOMPY_WINDOW (widget);
+
+  g_cancellable_cancel (self->submit_cancellable);
+  if (current_page (self) != NULL)
+    stompy_page_cancel (current_page (self));
+}
+
+void
+_stompy_window_start_over (StompyWindow *self)
+{
+  g_return_if_fail (STOMPY_IS_WINDOW (self));
+
+  g_cancellable_cancel (self->submit_cancellable);
+  stompy_onboarding_reset (self->model);
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->pages); i++)
+    if (self->pages[i] != NULL)
+      stompy_page_reset (self->pages[i]);
+
+  go_to_step (self, STOMPY_STEP_SIGN_IN);
+}
+
+static void
+start_over_response_cb (AdwMessageDialog *dialog,
+                        const char       *response,
+                        StompyWindow     *self)
+{
+  if (g_strcmp0 (response, "start-over") == 0)
+    _stompy_window_start_over (self);
+}
+
+static void
+start_over_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  StompyWindow *self = STOMPY_WINDOW (widget);
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self),
+                                   _("Start Over?"),
+                                   _("The wizard forgets the choices saved on this computer and "
+                                     "starts again at the first step. Nothing is deleted from "
+                                     "your AWS account or from Stompy."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "start-over", _("_Start Over"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "start-over",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (start_over_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+after_paint_cb (GdkFrameClock *frame_clock,
+                gpointer       user_data)
+{
+  printf ("first-frame-us %" G_GINT64_FORMAT "\n", g_get_real_time ());
+  fflush (stdout);
+  g_signal_handlers_disconnect_by_func (frame_clock, after_paint_cb, user_data);
+}
+
+static void
+realize_cb (GtkWidget *widget,
+            gpointer   user_data)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (widget));
+
+  g_signal_connect (gdk_surface_get_frame_clock (surface), "after-paint",
+                    G_CALLBACK (after_paint_cb), NULL);
+}
+
+static gboolean
+stompy_window_close_request (GtkWindow *window)
+{
+  StompyWindow *self = STOMPY_WINDOW (window);
+  GSettings *settings = self->application ? stompy_application_get_settings (self->application) : NULL;
+
+  if (settings != NULL)
+    {
+      int width, height;
+
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_delay (settings);
+      g_settings_set_boolean (settings, "window-maximized", gtk_window_is_maximized (window));
+      if (!gtk_window_is_maximized (window) && width > 0 && height > 0)
+        {
+          g_settings_set_int (settings, "window-width", width);
+          g_settings_set_int (settings, "window-height", height);
+        }
+      g_settings_apply (settings);
+    }
+
+  g_cancellable_cancel (self->submit_cancellable);
+
+  return GTK_WINDOW_CLASS (stompy_window_parent_class)->close_request (window);
+}
+
+/* GtkWindow:application is not a construct property, so the pages, which need
+ * the application, are made once it is set. */
+static void
+setup (StompyWindow *self)
+{
+  GSettings *settings;
+
+  self->application = STOMPY_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  g_assert (self->application != NULL);
+  self->model = g_object_ref (stompy_application_get_model (self->application));
+
+  settings = stompy_application_get_settings (self->application);
+  if (settings != NULL)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (self),
+                                   g_settings_get_int (settings, "window-width"),
+                                   g_settings_get_int (settings, "window-height"));
+      if (g_settings_get_boolean (settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (page_registry); i++)
+    {
+      StompyPage *page = g_object_new (page_registry[i].get_type (),
+                                       "application", self->application,
+                                       NULL);
+
+      self->pages[page_registry[i].step] = page;
+      gtk_stack_add_named (self->stack, GTK_WIDGET (page), page_registry[i].name);
+      g_signal_connect_object (page, "notify::state",
+                               G_CALLBACK (page_state_changed_cb), self, G_CONNECT_SWAPPED);
+    }
+
+  g_signal_connect_object (self->pages[STOMPY_STEP_SIGN_IN], "notify::state",
+                           G_CALLBACK (sign_in_state_changed_cb), self, G_CONNECT_SWAPPED);
+
+  g_object_bind_property (self->model, "step", self->step_indicator, "step", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->model, "products", self->step_indicator, "products",
+                          G_BINDING_SYNC_CREATE);
+
+  /* Resume where the user left, on the nearest step this version has a page for. */
+  {
+    StompyStep step = MIN (stompy_onboarding_get_step (self->model), STOMPY_STEP_DONE);
+
+    if (self->pages[step] == NULL)
+      step = previous_step_with_page (self, step);
+    if (self->pages[step] == NULL)
+      step = STOMPY_STEP_SIGN_IN;
+    gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_NONE);
+    go_to_step (self, step);
+    gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_SLIDE_LEFT_RIGHT);
+  }
+
+  gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->primary_button));
+
+  if (g_strcmp0 (g_getenv ("STOMPY_BENCH_FIRST_FRAME"), "1") == 0)
+    g_signal_connect (self, "realize", G_CALLBACK (realize_cb), NULL);
+}
+
+static void
+stompy_window_dispose (GObject *object)
+{
+  StompyWindow *self = STOMPY_WINDOW (object);
+
+  g_cancellable_cancel (self->submit_cancellable);
+  g_clear_object (&self->submit_cancellable);
+  memset (self->pages, 0, sizeof self->pages);
+
+  G_OBJECT_CLASS (stompy_window_parent_class)->dispose (object);
+}
+
+static void
+stompy_window_finalize (GObject *object)
+{
+  StompyWindow *self = STOMPY_WINDOW (object);
+
+  g_clear_object (&self->model);
+  g_clear_pointer (&self->last_toast, g_free);
+
+  G_OBJECT_CLASS (stompy_window_parent_class)->finalize (object);
+}
+
+static void
+stompy_window_class_init (StompyWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = stompy_window_dispose;
+  object_class->finalize = stompy_window_finalize;
+  window_class->close_request = stompy_window_close_request;
+
+  g_type_ensure (STOMPY_TYPE_STEP_INDICATOR);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/stompy/Connect/stompy-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, StompyWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, StompyWindow, step_indicator);
+  gtk_widget_class_bind_template_child (widget_class, StompyWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, StompyWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, StompyWindow, primary_button);
+  gtk_widget_class_bind_template_child (widget_class, StompyWindow, menu_button);
+
+  gtk_widget_class_install_action (widget_class, "win.continue", NULL, continue_action);
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "win.start-over", NULL, start_over_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
+}
+
+static void
+stompy_window_init (StompyWindow *self)
+{
+  self->step = STOMPY_STEP_SIGN_IN;
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+StompyWindow *
+stompy_window_new (StompyApplication *application)
+{
+  g_return_val_if_fail (STOMPY_IS_APPLICATION (application), NULL);
+
+  StompyWindow *self = g_object_new (STOMPY_TYPE_WINDOW, "application", application, NULL);
+
+  setup (self);
+  return self;
+}
+
+void
+stompy_window_start (StompyWindow *self)
+{
+  g_return_if_fail (STOMPY_IS_WINDOW (self));
+
+  if (self->started)
+    return;
+  self->started = TRUE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->pages); i++)
+    if (self->pages[i] != NULL)
+      stompy_page_start (self->pages[i]);
+}
+
+void
+stompy_window_add_toast (StompyWindow *self,
+                         const char   *message)
+{
+  g_autofree char *escaped = NULL;
+
+  g_return_if_fail (STOMPY_IS_WINDOW (self));
+  g_return_if_fail (message != NULL);
+
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (message);
+
+  /* Toast titles are Pango markup in libadwaita 1.2. */
+  escaped = g_markup_escape_text (message, -1);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
+}
+
+StompyStep
+stompy_window_get_step (StompyWindow *self)
+{
+  g_return_val_if_fail (STOMPY_IS_WINDOW (self), STOMPY_STEP_SIGN_IN);
+
+  return self->step;
+}
+
+StompyPage *
+_stompy_window_get_page (StompyWindow *self,
+                         StompyStep    step)
+{
+  g_return_val_if_fail (STOMPY_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (step <= STOMPY_STEP_DONE, NULL);
+
+  return self->pages[step];
+}
+
+const char *
+_stompy_window_get_last_toast (StompyWindow *self)
+{
+  g_return_val_if_fail (STOMPY_IS_WINDOW (self), NULL);
+
+  return self->last_toast;
+}

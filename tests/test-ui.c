@@ -1,1 +1,841 @@
-/* placeholder */ int main (void) { return 77; }
+/* test-ui.c — the wizard's first two steps, driven through their widgets
+ *
+ * Runs under Xvfb with a private keyring (tests/with-keyring.sh) against the
+ * project's emulator: signs in to Stompy, verifies AWS keys, chooses products,
+ * and checks what the user would see at each point.
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "stompy-application.h"
+#include "stompy-error.h"
+#include "stompy-products-page-private.h"
+#include "stompy-secret-store.h"
+#include "stompy-sign-in-page-private.h"
+#include "stompy-test-emulator.h"
+#include "stompy-validate.h"
+#include "stompy-window-private.h"
+
+#define OPS_EMAIL       "ops@example.com"
+#define OPS_PASSWORD    "correct horse battery staple"
+#define MGMT_KEY_ID     "AKIAEMULATORMGMT0001"
+#define MGMT_SECRET     "EmulatorMgmtSecretKey/000000000000000010"
+#define MEMBER_KEY_ID   "AKIAEMULATORMEMBER01"
+#define MEMBER_SECRET   "EmulatorMemberSecretKey/0000000000000010"
+#define SPIN_TIMEOUT_US (30 * G_USEC_PER_SEC)
+
+static StompyTestEmulator *emulator;
+static StompyApplication *app;
+
+/* ------------------------------------------------------------------ helpers */
+
+/* Spins the main context until @cond holds; fails the test after the timeout. */
+#define SPIN_UNTIL(cond) \
+  G_STMT_START { \
+    gint64 spin_deadline = g_get_monotonic_time () + SPIN_TIMEOUT_US; \
+    while (!(cond)) \
+      { \
+        if (g_get_monotonic_time () > spin_deadline) \
+          g_error ("%s:%d: timed out waiting for %s", __FILE__, __LINE__, #cond); \
+        g_main_context_iteration (NULL, FALSE); \
+        if (!(cond)) \
+          g_usleep (1000); \
+      } \
+  } G_STMT_END
+
+/* What a click does, at once (gtk_widget_activate() animates a press first). */
+static void
+click (gpointer button)
+{
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (button)));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static gboolean
+has_cjk (const char *text)
+{
+  for (const char *p = text; p != NULL && *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c >= 0x4E00 && c <= 0x9FFF)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+contains (const char *haystack,
+          const char *needle)
+{
+  return haystack != NULL && strstr (haystack, needle) != NULL;
+}
+
+static StompyApplication *
+get_app (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (app != NULL)
+    return app;
+
+  emulator = stompy_test_emulator_start ();
+  /* Before the application exists: it reads them at startup. */
+  g_setenv ("AWS_ENDPOINT_URL", stompy_test_emulator_get_url (emulator), TRUE);
+  g_setenv ("STOMPY_API_URL", stompy_test_emulator_get_api_url (emulator), TRUE);
+
+  app = stompy_application_new ();
+  /* Tests do not own the bus name; each process has its own instance. */
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (stompy_application_get_model (app));
+  g_assert_nonnull (stompy_application_get_api_client (app));
+
+  return app;
+}
+
+static void
+done_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+/* Every test starts from nothing: no saved progress, no token, no remembered key. */
+static void
+reset_world (void)
+{
+  StompyApplication *application = get_app ();
+  StompyApiClient *client = stompy_application_get_api_client (application);
+  const char *ids[] = { MGMT_KEY_ID, MEMBER_KEY_ID };
+  GAsyncResult *result = NULL;
+
+  stompy_onboarding_reset (stompy_application_get_model (application));
+  stompy_application_set_aws_client (application, NULL);
+  stompy_api_client_set_token (client, NULL);
+
+  stompy_secret_store_clear_token_async (stompy_api_client_get_base_url (client), NULL,
+                                         done_cb, &result);
+  SPIN_UNTIL (result != NULL);
+  g_assert_true (stompy_secret_store_clear_token_finish (result, NULL));
+  g_clear_object (&result);
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      stompy_secret_store_clear_aws_async (ids[i], NULL, done_cb, &result);
+      SPIN_UNTIL (result != NULL);
+      g_assert_true (stompy_secret_store_clear_aws_finish (result, NULL));
+      g_clear_object (&result);
+    }
+}
+
+static StompyWindow *
+open_window (void)
+{
+  StompyWindow *window = stompy_window_new (get_app ());
+
+  gtk_window_present (GTK_WINDOW (window));
+  stompy_window_start (window);
+  return window;
+}
+
+static StompySignInPage *
+sign_in_page (StompyWindow *window)
+{
+  return STOMPY_SIGN_IN_PAGE (_stompy_window_get_page (window, STOMPY_STEP_SIGN_IN));
+}
+
+static StompyProductsPage *
+products_page (StompyWindow *window)
+{
+  return STOMPY_PRODUCTS_PAGE (_stompy_window_get_page (window, STOMPY_STEP_PRODUCTS));
+}
+
+/* Destroys the window and checks that it and its pages are freed. */
+static void
+close_window (StompyWindow *window)
+{
+  StompyPage *pages[] = {
+    g_object_ref (_stompy_window_get_page (window, STOMPY_STEP_SIGN_IN)),
+    g_object_ref (_stompy_window_get_page (window, STOMPY_STEP_PRODUCTS)),
+  };
+
+  g_object_ref (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  /* Cancelled operations still call back once, holding a reference till then. */
+  SPIN_UNTIL (G_OBJECT (window)->ref_count == 1);
+  g_assert_finalize_object (window);
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      SPIN_UNTIL (G_OBJECT (pages[i])->ref_count == 1);
+      g_assert_finalize_object (pages[i]);
+    }
+}
+
+static gboolean
+focus_within (StompyWindow *window,
+              gpointer      widget)
+{
+  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (window));
+
+  return focus != NULL
+         && (focus == widget || gtk_widget_is_ancestor (focus, GTK_WIDGET (widget)));
+}
+
+static void
+wait_session_checked (StompySignInPage *page)
+{
+  SPIN_UNTIL (!page->checking_session);
+}
+
+static void
+sign_in (StompySignInPage *page,
+         const char       *email,
+         const char       *password)
+{
+  wait_session_checked (page);
+  gtk_editable_set_text (GTK_EDITABLE (page->email_row), email);
+  gtk_editable_set_text (GTK_EDITABLE (page->password_row), password);
+  click (page->sign_in_button);
+  g_assert_true (page->signing_in);
+  g_assert_cmpint (stompy_page_get_state (STOMPY_PAGE (page)), ==, STOMPY_PAGE_STATE_BUSY);
+  SPIN_UNTIL (!page->signing_in);
+}
+
+static void
+verify_access_key (StompySignInPage *page,
+                   const char       *key_id,
+                   const char       *secret)
+{
+  adw_combo_row_set_selected (page->source_row, STOMPY_CREDENTIAL_SOURCE_TYPED);
+  gtk_editable_set_text (GTK_EDITABLE (page->access_key_row), key_id);
+  gtk_editable_set_text (GTK_EDITABLE (page->secret_row), secret);
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (page->verify_button)));
+  click (page->verify_button);
+  g_assert_true (page->verifying);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page->verify_spinner)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page->verify_cancel_button)));
+  SPIN_UNTIL (!page->verifying);
+}
+
+static gboolean
+continue_enabled (StompyWindow *window)
+{
+  return gtk_widget_get_sensitive (GTK_WIDGET (window->primary_button));
+}
+
+/* -------------------------------------------------------------------- tests */
+
+static void
+test_window_create_finalize (void)
+{
+  StompyWindow *window;
+
+  reset_world ();
+  window = open_window ();
+
+  g_assert_cmpint (stompy_window_get_step (window), ==, STOMPY_STEP_SIGN_IN);
+  g_assert_true (gtk_stack_get_visible_child (window->stack)
+                 == GTK_WIDGET (_stompy_window_get_page (window, STOMPY_STEP_SIGN_IN)));
+  g_assert_cmpstr (stompy_step_indicator_get_item_state (window->step_indicator, STOMPY_STEP_SIGN_IN),
+                   ==, "current");
+  g_assert_cmpstr (stompy_step_indicator_get_item_state (window->step_indicator, STOMPY_STEP_CONNECT),
+                   ==, "pending");
+  /* Enter activates the primary button. */
+  g_assert_true (gtk_window_get_default_widget (GTK_WINDOW (window))
+                 == GTK_WIDGET (window->primary_button));
+  /* The steps of later issues have no page yet, and no placeholder. */
+  g_assert_null (_stompy_window_get_page (window, STOMPY_STEP_ANALYSAVER));
+  g_assert_null (_stompy_window_get_page (window, STOMPY_STEP_CONNECT));
+
+  wait_session_checked (sign_in_page (window));
+  g_assert_false (continue_enabled (window));
+
+  close_window (window);
+}
+
+static void
+test_wrong_password_inline_error (void)
+{
+  StompyWindow *window;
+  StompySignInPage *page;
+
+  reset_world ();
+  window = open_window ();
+  page = sign_in_page (window);
+
+  sign_in (page, OPS_EMAIL, "not the password");
+
+  g_assert_false (page->signed_in);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page->stompy_error_label)));
+  g_assert_true (contains (gtk_label_get_label (page->stompy_error_label), "password"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (page->password_row), "error"));
+  g_assert_true (focus_within (window, page->password_row));
+  g_assert_false (continue_enabled (window));
+
+  /* Typing again clears the error style. */
+  gtk_editable_set_text (GTK_EDITABLE (page->password_row), "x");
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (page->password_row), "error"));
+
+  /* An email that is not one is caught before any request. */
+  gtk_editable_set_text (GTK_EDITABLE (page->email_row), "ops at example");
+  click (page->sign_in_button);
+  g_assert_false (page->signing_in);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (page->email_row), "error"));
+  g_assert_true (focus_within (window, page->email_row));
+
+  close_window (window);
+}
+
+/* The whole of steps 1 and 2 with the management account. */
+static void
+run_main_flow (void)
+{
+  StompyOnboarding *model = stompy_application_get_model (get_app ());
+  g_autoptr(StompyOnboarding) reread = NULL;
+  g_autoptr(GError) error = NULL;
+  StompyWindow *window;
+  StompySignInPage *page;
+  StompyProductsPage *products;
+  const StompyAwsIdentity *identity;
+  GAsyncResult *result = NULL;
+  g_autofree char *stored = NULL;
+  g_autofree char *stored_email = NULL;
+  guint saves_before;
+
+  reset_world ();
+  window = open_window ();
+  page = sign_in_page (window);
+
+  sign_in (page, OPS_EMAIL, OPS_PASSWORD);
+  g_assert_true (page->signed_in);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (page->stompy_error_label)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page->signed_in_row)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (page->email_row)));
+  g_assert_true (contains (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (page->signed_in_row)),
+                           "Li Wei"));
+  g_assert_true (contains (adw_action_row_get_subtitle (page->signed_in_row), OPS_EMAIL));
+  g_assert_true (contains (adw_action_row_get_subtitle (page->signed_in_row), "Example Ltd"));
+  g_assert_cmpstr (stompy_onboarding_get_stompy_email (model), ==, OPS_EMAIL);
+  g_assert_cmpstr (stompy_onboarding_get_stompy_organization (model), ==, "Example Ltd");
+  /* Signed in, but no AWS account yet. */
+  g_assert_false (continue_enabled (window));
+
+  /* The token went to the keyring. */
+  SPIN_UNTIL (!page->saving_token);
+  stompy_secret_store_lookup_token_async (stompy_test_emulator_get_api_url (emulator), NULL,
+                                          done_cb, &result);
+  SPIN_UNTIL (result != NULL);
+  stored = stompy_secret_store_lookup_token_finish (result, &stored_email, &error);
+  g_clear_object (&result);
+  g_assert_no_error (error);
+  g_assert_nonnull (stored);
+  g_assert_cmpstr (stored_email, ==, OPS_EMAIL);
+
+  verify_access_key (page, MGMT_KEY_ID, MGMT_SECRET);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (page->aws_error_label)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page->identity_group)));
+  g_assert_cmpstr (adw_action_row_get_subtitle (page->account_row), ==, "210987654321");
+  g_assert_cmpstr (adw_action_row_get_subtitle (page->arn_row), ==,
+                   "arn:aws:iam::210987654321:user/ops-admin");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (page->root_row)));
+  identity = stompy_onboarding_get_identity (model);
+  g_assert_nonnull (identity);
+  g_assert_cmpstr (identity->account_id, ==, "210987654321");
+  g_assert_cmpstr (stompy_organization_role_to_string (identity->organization_role), ==, "management");
+  g_assert_cmpint (stompy_onboarding_get_credential_source (model), ==,
+                   STOMPY_CREDENTIAL_SOURCE_TYPED);
+  g_assert_cmpstr (stompy_onboarding_get_access_key_id (model), ==, MGMT_KEY_ID);
+  g_assert_nonnull (stompy_application_get_aws_client (get_app ()));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page->advice_label)));
+  g_assert_cmpstr (gtk_label_get_label (page->advice_label), ==,
+                   _("This is the management account of your organization, as recommended: it sees the cost data of every member account, and Stompy can apply optimizations to them."));
+  if (!has_cjk (gtk_label_get_label (page->advice_label)))
+    g_assert_true (contains (adw_action_row_get_subtitle (page->organization_row), "Management"));
+
+  /* Continue is on; Enter (the default widget) and a click do the same. */
+  g_assert_cmpint (stompy_page_get_state (STOMPY_PAGE (page)), ==, STOMPY_PAGE_STATE_READY);
+  g_assert_true (continue_enabled (window));
+  click (window->primary_button);
+  SPIN_UNTIL (stompy_window_get_step (window) == STOMPY_STEP_PRODUCTS);
+  g_assert_cmpint (stompy_onboarding_get_step (model), ==, STOMPY_STEP_PRODUCTS);
+  g_assert_cmpstr (stompy_step_indicator_get_item_state (window->step_indicator, STOMPY_STEP_SIGN_IN),
+                   ==, "done");
+  g_assert_cmpstr (stompy_step_indicator_get_item_state (window->step_indicator, STOMPY_STEP_PRODUCTS),
+                   ==, "current");
+
+  /* The management account's recommendations, and only those. */
+  products = products_page (window);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (products->recommendations_group)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (products->recommend_both_row)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (products->recommend_analysaver_row)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (products->recommend_spotainer_row)));
+
+  /* At least one product is needed. */
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (products->hint_label)));
+  g_assert_false (continue_enabled (window));
+
+  /* "Choose this" ticks both; then the user unticks SpoTainer. */
+  click (products->recommend_both_button);
+  g_assert_true (gtk_check_button_get_active (products->analysaver_check));
+  g_assert_true (gtk_check_button_get_active (products->spotainer_check));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (products->hint_label)));
+  gtk_check_button_set_active (products->spotainer_check, FALSE);
+  g_assert_true (continue_enabled (window));
+  /* Not in the model before Continue. */
+  g_assert_cmpint (stompy_onboarding_get_products (model), ==, STOMPY_PRODUCT_NONE);
+
+  saves_before = stompy_onboarding_get_save_count (model);
+  click (window->primary_button);
+  SPIN_UNTIL (_stompy_window_get_last_toast (window) != NULL);
+  g_assert_cmpstr (_stompy_window_get_last_toast (window), ==, _("Your choice is saved."));
+  g_assert_cmpint (stompy_onboarding_get_products (model), ==, STOMPY_PRODUCT_ANALYSAVER);
+  g_assert_cmpuint (stompy_onboarding_get_save_count (model), >, saves_before);
+  /* No page for step 3 yet: the window stays. */
+  g_assert_cmpint (stompy_window_get_step (window), ==, STOMPY_STEP_PRODUCTS);
+  g_assert_cmpstr (stompy_step_indicator_get_item_state (window->step_indicator, STOMPY_STEP_SPOTAINER),
+                   ==, "skipped");
+  g_assert_cmpstr (stompy_step_indicator_get_item_state (window->step_indicator, STOMPY_STEP_ANALYSAVER),
+                   ==, "pending");
+
+  /* The state file has the choice, and no secret. */
+  reread = stompy_onboarding_new (stompy_onboarding_get_path (model));
+  g_assert_true (stompy_onboarding_load (reread, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (stompy_onboarding_get_products (reread), ==, STOMPY_PRODUCT_ANALYSAVER);
+  g_assert_cmpstr (stompy_onboarding_get_account_id (reread), ==, "210987654321");
+  {
+    g_autofree char *contents = NULL;
+
+    g_assert_true (g_file_get_contents (stompy_onboarding_get_path (model), &contents, NULL, NULL));
+    g_assert_null (strstr (contents, MGMT_SECRET));
+    g_assert_null (strstr (contents, OPS_PASSWORD));
+    g_assert_null (strstr (contents, stored));
+  }
+
+  /* Back works. */
+  click (window->back_button);
+  g_assert_cmpint (stompy_window_get_step (window), ==, STOMPY_STEP_SIGN_IN);
+
+  stompy_secret_free (g_steal_pointer (&stored));
+  close_window (window);
+}
+
+static void
+test_main_flow (void)
+{
+  run_main_flow ();
+}
+
+static void
+test_member_advice (void)
+{
+  StompyOnboarding *model = stompy_application_get_model (get_app ());
+  StompyWindow *window;
+  StompySignInPage *page;
+  StompyProductsPage *products;
+
+  reset_world ();
+  window = open_window ();
+  page = sign_in_page (window);
+
+  sign_in (page, OPS_EMAIL, OPS_PASSWORD);
+  verify_access_key (page, MEMBER_KEY_ID, MEMBER_SECRET);
+
+  g_assert_cmpstr (adw_action_row_get_subtitle (page->account_row), ==, "345678901234");
+  g_assert_cmpint (stompy_onboarding_get_identity (model)->organization_role, ==,
+                   STOMPY_ORGANIZATION_ROLE_MEMBER);
+  g_assert_cmpstr (gtk_label_get_label (page->advice_label), ==,
+                   _("This is a member account: Stompy will see only this account's cost data. For organization-wide StompyAnalySaver advice, use the management account."));
+  g_assert_true (contains (adw_action_row_get_subtitle (page->organization_row), "210987654321"));
+
+  products = products_page (window);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (products->recommend_both_row)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (products->recommend_spotainer_row)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (products->recommend_analysaver_row)));
+  click (products->recommend_spotainer_button);
+  g_assert_false (gtk_check_button_get_active (products->analysaver_check));
+  g_assert_true (gtk_check_button_get_active (products->spotainer_check));
+
+  /* Another source forgets the verified identity. */
+  adw_combo_row_set_selected (page->source_row, STOMPY_CREDENTIAL_SOURCE_ENVIRONMENT);
+  g_assert_null (stompy_onboarding_get_identity (model));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (page->identity_group)));
+  g_assert_false (continue_enabled (window));
+
+  close_window (window);
+}
+
+static void
+test_wrong_secret_shown_in_place (void)
+{
+  StompyWindow *window;
+  StompySignInPage *page;
+  const char *message;
+
+  reset_world ();
+  window = open_window ();
+  page = sign_in_page (window);
+
+  sign_in (page, OPS_EMAIL, OPS_PASSWORD);
+  verify_access_key (page, MGMT_KEY_ID, "WrongSecretKeyWrongSecretKeyWrongSecret0");
+
+  g_assert_null (stompy_onboarding_get_identity (stompy_application_get_model (get_app ())));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page->aws_error_label)));
+  message = gtk_label_get_label (page->aws_error_label);
+  g_assert_true (g_str_has_prefix (message,
+                                   _("The secret access key does not match the access key ID. Copy the secret again.")));
+  /* Support can find the request. */
+  g_assert_true (contains (message, "Request ID") || has_cjk (message));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (page->secret_row), "error"));
+  g_assert_true (focus_within (window, page->secret_row));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (page->identity_group)));
+  g_assert_cmpint (stompy_page_get_state (STOMPY_PAGE (page)), ==, STOMPY_PAGE_STATE_ERROR);
+  g_assert_false (continue_enabled (window));
+
+  close_window (window);
+}
+
+static void
+test_verify_cancelled_says_nothing (void)
+{
+  StompyWindow *window;
+  StompySignInPage *page;
+
+  reset_world ();
+  window = open_window ();
+  page = sign_in_page (window);
+  sign_in (page, OPS_EMAIL, OPS_PASSWORD);
+
+  adw_combo_row_set_selected (page->source_row, STOMPY_CREDENTIAL_SOURCE_TYPED);
+  gtk_editable_set_text (GTK_EDITABLE (page->access_key_row), MGMT_KEY_ID);
+  gtk_editable_set_text (GTK_EDITABLE (page->secret_row), MGMT_SECRET);
+  click (page->verify_button);
+  g_assert_true (page->verifying);
+
+  /* Escape cancels. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel", NULL);
+  SPIN_UNTIL (!page->verifying);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (page->aws_error_label)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (page->verify_spinner)));
+  g_assert_null (stompy_onboarding_get_identity (stompy_application_get_model (get_app ())));
+  g_assert_cmpint (stompy_page_get_state (STOMPY_PAGE (page)), ==, STOMPY_PAGE_STATE_IDLE);
+
+  close_window (window);
+}
+
+static void
+test_access_key_validated_as_typed (void)
+{
+  StompyWindow *window;
+  StompySignInPage *page;
+
+  reset_world ();
+  window = open_window ();
+  page = sign_in_page (window);
+  wait_session_checked (page);
+
+  adw_combo_row_set_selected (page->source_row, STOMPY_CREDENTIAL_SOURCE_TYPED);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page->access_key_row)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page->remember_row)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (page->account_id_row)));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (page->verify_button)));
+
+  gtk_editable_set_text (GTK_EDITABLE (page->access_key_row), "akiaemulatormgmt0001");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page->aws_hint_label)));
+  g_assert_true (contains (gtk_label_get_label (page->aws_hint_label),
+                           _stompy_sign_in_page_reason_sentence (STOMPY_INVALID_ACCESS_KEY_ID_CHARS)));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (page->access_key_row), "error"));
+
+  gtk_editable_set_text (GTK_EDITABLE (page->access_key_row), MGMT_KEY_ID);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (page->aws_hint_label)));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (page->verify_button)));
+  gtk_editable_set_text (GTK_EDITABLE (page->secret_row), MGMT_SECRET);
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (page->verify_button)));
+
+  close_window (window);
+}
+
+static void
+test_guided_account_id (void)
+{
+  StompyOnboarding *model = stompy_application_get_model (get_app ());
+  StompyWindow *window;
+  StompySignInPage *page;
+
+  reset_world ();
+  window = open_window ();
+  page = sign_in_page (window);
+  sign_in (page, OPS_EMAIL, OPS_PASSWORD);
+
+  adw_combo_row_set_selected (page->source_row, STOMPY_CREDENTIAL_SOURCE_GUIDED);
+  g_assert_cmpint (stompy_onboarding_get_credential_source (model), ==, STOMPY_CREDENTIAL_SOURCE_GUIDED);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page->account_id_row)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page->guided_label)));
+  g_assert_false (gtk_widget_get_visible (page->verify_box));
+  g_assert_false (continue_enabled (window));
+
+  gtk_editable_set_text (GTK_EDITABLE (page->account_id_row), "21098765");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page->aws_hint_label)));
+  g_assert_true (contains (gtk_label_get_label (page->aws_hint_label),
+                           _stompy_sign_in_page_reason_sentence (STOMPY_INVALID_ACCOUNT_ID)));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (page->account_id_row), "error"));
+  g_assert_null (stompy_onboarding_get_account_id (model));
+  g_assert_false (continue_enabled (window));
+
+  gtk_editable_set_text (GTK_EDITABLE (page->account_id_row), "210987654321");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (page->aws_hint_label)));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (page->account_id_row), "error"));
+  g_assert_cmpstr (stompy_onboarding_get_account_id (model), ==, "210987654321");
+  g_assert_cmpint (stompy_page_get_state (STOMPY_PAGE (page)), ==, STOMPY_PAGE_STATE_READY);
+  g_assert_true (continue_enabled (window));
+
+  click (window->primary_button);
+  SPIN_UNTIL (stompy_window_get_step (window) == STOMPY_STEP_PRODUCTS);
+  /* Guided mode cannot tell the account's role: every recommendation shows. */
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (products_page (window)->recommend_both_row)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (products_page (window)->recommend_spotainer_row)));
+
+  close_window (window);
+}
+
+static void
+test_stored_session_restored (void)
+{
+  StompyOnboarding *model = stompy_application_get_model (get_app ());
+  StompyWindow *window;
+  StompySignInPage *page;
+
+  reset_world ();
+  window = open_window ();
+  sign_in (sign_in_page (window), OPS_EMAIL, OPS_PASSWORD);
+  g_assert_true (sign_in_page (window)->signed_in);
+  SPIN_UNTIL (!sign_in_page (window)->saving_token);
+  close_window (window);
+
+  /* A new start: the client has no token until the keyring gives it back. */
+  stompy_api_client_set_token (stompy_application_get_api_client (get_app ()), NULL);
+  window = open_window ();
+  page = sign_in_page (window);
+  g_assert_cmpint (stompy_page_get_state (STOMPY_PAGE (page)), ==, STOMPY_PAGE_STATE_BUSY);
+  wait_session_checked (page);
+  g_assert_true (page->signed_in);
+  g_assert_true (contains (adw_action_row_get_subtitle (page->signed_in_row), OPS_EMAIL));
+
+  /* Sign Out clears it. */
+  click (page->sign_out_button);
+  SPIN_UNTIL (!page->signing_out);
+  g_assert_false (page->signed_in);
+  g_assert_null (stompy_onboarding_get_stompy_email (model));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page->email_row)));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (page->email_row)), ==, OPS_EMAIL);
+  g_assert_null (stompy_api_client_get_token (stompy_application_get_api_client (get_app ())));
+  close_window (window);
+
+  window = open_window ();
+  page = sign_in_page (window);
+  wait_session_checked (page);
+  g_assert_false (page->signed_in);
+  close_window (window);
+}
+
+static void
+test_expired_session_asks_to_sign_in (void)
+{
+  StompyApiClient *client = stompy_application_get_api_client (get_app ());
+  StompyWindow *window;
+  StompySignInPage *page;
+  GAsyncResult *result = NULL;
+  char *token;
+
+  reset_world ();
+  stompy_secret_store_save_token_async (stompy_api_client_get_base_url (client), OPS_EMAIL,
+                                        "stp_not_a_token_the_service_issued", NULL,
+                                        done_cb, &result);
+  SPIN_UNTIL (result != NULL);
+  g_assert_true (stompy_secret_store_save_token_finish (result, NULL));
+  g_clear_object (&result);
+
+  window = open_window ();
+  page = sign_in_page (window);
+  wait_session_checked (page);
+
+  g_assert_false (page->signed_in);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page->stompy_error_label)));
+  g_assert_cmpstr (gtk_label_get_label (page->stompy_error_label), ==,
+                   _("Your Stompy session has expired. Sign in again."));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (page->email_row)), ==, OPS_EMAIL);
+
+  /* The bad token is gone from the keyring. */
+  SPIN_UNTIL (({
+    GAsyncResult *lookup = NULL;
+    stompy_secret_store_lookup_token_async (stompy_api_client_get_base_url (client), NULL,
+                                            done_cb, &lookup);
+    while (lookup == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    token = stompy_secret_store_lookup_token_finish (lookup, NULL, NULL);
+    g_object_unref (lookup);
+    stompy_secret_free (token);
+    token == NULL;
+  }));
+
+  close_window (window);
+}
+
+static void
+test_start_over_resets_the_model (void)
+{
+  StompyOnboarding *model = stompy_application_get_model (get_app ());
+  StompyWindow *window;
+  StompySignInPage *page;
+
+  reset_world ();
+  window = open_window ();
+  page = sign_in_page (window);
+  sign_in (page, OPS_EMAIL, OPS_PASSWORD);
+  verify_access_key (page, MGMT_KEY_ID, MGMT_SECRET);
+  click (window->primary_button);
+  SPIN_UNTIL (stompy_window_get_step (window) == STOMPY_STEP_PRODUCTS);
+
+  _stompy_window_start_over (window);
+  g_assert_cmpint (stompy_window_get_step (window), ==, STOMPY_STEP_SIGN_IN);
+  g_assert_null (stompy_onboarding_get_identity (model));
+  g_assert_null (stompy_application_get_aws_client (get_app ()));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (page->identity_group)));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (page->secret_row)), ==, "");
+  /* The Stompy session is kept. */
+  g_assert_true (page->signed_in);
+  g_assert_cmpstr (stompy_onboarding_get_stompy_email (model), ==, OPS_EMAIL);
+  g_assert_false (continue_enabled (window));
+
+  close_window (window);
+}
+
+static void
+test_resumes_on_saved_step (void)
+{
+  StompyOnboarding *model = stompy_application_get_model (get_app ());
+  StompyWindow *window;
+  StompySignInPage *page;
+
+  reset_world ();
+  window = open_window ();
+  page = sign_in_page (window);
+  sign_in (page, OPS_EMAIL, OPS_PASSWORD);
+  verify_access_key (page, MGMT_KEY_ID, MGMT_SECRET);
+  click (window->primary_button);
+  SPIN_UNTIL (stompy_window_get_step (window) == STOMPY_STEP_PRODUCTS);
+  close_window (window);
+
+  /* A step of a later version without a page here resumes on the nearest one. */
+  stompy_onboarding_set_products (model, STOMPY_PRODUCT_SPOTAINER);
+  stompy_onboarding_set_step (model, STOMPY_STEP_SPOTAINER);
+  window = open_window ();
+  g_assert_cmpint (stompy_window_get_step (window), ==, STOMPY_STEP_PRODUCTS);
+  g_assert_true (gtk_check_button_get_active (products_page (window)->spotainer_check));
+  wait_session_checked (sign_in_page (window));
+  g_assert_cmpint (stompy_window_get_step (window), ==, STOMPY_STEP_PRODUCTS);
+  close_window (window);
+}
+
+static void
+test_zh_cn_subprocess (void)
+{
+  StompyWindow *window;
+  const char *label;
+
+  if (!g_test_subprocess ())
+    {
+      g_test_skip ("Runs as a subprocess of /ui/i18n/zh-CN");
+      return;
+    }
+
+  g_assert_cmpstr (g_getenv ("LANGUAGE"), ==, "zh_CN");
+
+  run_main_flow ();
+
+  window = open_window ();
+  label = gtk_button_get_label (window->primary_button);
+  g_test_message ("primary button: %s", label);
+  g_assert_true (has_cjk (label));
+  g_assert_true (has_cjk (gtk_button_get_label (sign_in_page (window)->sign_in_button)));
+  close_window (window);
+}
+
+static void
+test_zh_cn (void)
+{
+  const char *localedir = g_getenv ("STOMPY_LOCALEDIR");
+  g_autofree char *mo = NULL;
+
+  if (localedir == NULL || *localedir == '\0')
+    {
+      g_test_skip ("STOMPY_LOCALEDIR is not set");
+      return;
+    }
+
+  mo = g_build_filename (localedir, "zh_CN", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
+  if (!g_file_test (mo, G_FILE_TEST_IS_REGULAR))
+    {
+      g_test_skip ("The Chinese translation is not built");
+      return;
+    }
+
+  /* gettext reads LANGUAGE at each call: the child gets it, this process
+   * goes back to English right after. */
+  g_setenv ("LANGUAGE", "zh_CN", TRUE);
+  g_test_trap_subprocess ("/ui/i18n/zh-CN/subprocess", 180 * G_USEC_PER_SEC,
+                          G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_unsetenv ("LANGUAGE");
+  g_test_trap_assert_passed ();
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *localedir = g_getenv ("STOMPY_LOCALEDIR");
+  int status;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  gtk_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/ui/window/create-and-finalize", test_window_create_finalize);
+  g_test_add_func ("/ui/sign-in/wrong-password-shows-inline-error", test_wrong_password_inline_error);
+  g_test_add_func ("/ui/flow/management-account-to-products-saved", test_main_flow);
+  g_test_add_func ("/ui/sign-in/member-account-gets-member-advice", test_member_advice);
+  g_test_add_func ("/ui/sign-in/wrong-secret-shown-in-place-with-request-id",
+                   test_wrong_secret_shown_in_place);
+  g_test_add_func ("/ui/sign-in/cancelled-verify-says-nothing", test_verify_cancelled_says_nothing);
+  g_test_add_func ("/ui/sign-in/access-key-validated-as-typed", test_access_key_validated_as_typed);
+  g_test_add_func ("/ui/sign-in/guided-mode-needs-a-valid-account-id", test_guided_account_id);
+  g_test_add_func ("/ui/sign-in/stored-session-restored-and-signed-out", test_stored_session_restored);
+  g_test_add_func ("/ui/sign-in/expired-session-asks-to-sign-in-again",
+                   test_expired_session_asks_to_sign_in);
+  g_test_add_func ("/ui/window/start-over-resets-the-model", test_start_over_resets_the_model);
+  g_test_add_func ("/ui/window/resumes-on-the-saved-step", test_resumes_on_saved_step);
+  g_test_add_func ("/ui/i18n/zh-CN", test_zh_cn);
+  g_test_add_func ("/ui/i18n/zh-CN/subprocess", test_zh_cn_subprocess);
+
+  status = g_test_run ();
+
+  if (app != NULL)
+    {
+      g_application_quit (G_APPLICATION (app));
+      g_clear_object (&app);
+    }
+  g_clear_pointer (&emulator, stompy_test_emulator_stop);
+
+  return status;
+}

@@ -1,0 +1,176 @@
+/* stompy-error-messages.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gi18n.h>
+
+#include "stompy-error.h"
+#include "stompy-error-messages.h"
+
+static const char *
+stompy_error_sentence (const GError *error)
+{
+  switch ((StompyErrorCode) error->code)
+    {
+    case STOMPY_ERROR_INVALID_INPUT:
+      return _("A value is not valid. Check the highlighted fields and try again.");
+    case STOMPY_ERROR_CONFIG:
+      return _("The AWS configuration files could not be read. Check ~/.aws/config and ~/.aws/credentials.");
+    case STOMPY_ERROR_NO_CREDENTIALS:
+      return _("No usable AWS credentials were found for this choice. Choose another source or type an access key.");
+    case STOMPY_ERROR_INSECURE_ENDPOINT:
+      return _("The server address must use HTTPS. Check the Stompy API address setting.");
+    case STOMPY_ERROR_KEYRING_UNAVAILABLE:
+      return _("The keyring is not available, so the secret is only kept until you close the app.");
+    case STOMPY_ERROR_STATE_FILE:
+      return _("Your saved progress could not be read, so the wizard starts afresh. The damaged file was kept aside.");
+    case STOMPY_ERROR_FAILED:
+    default:
+      return _("Something went wrong. Try again.");
+    }
+}
+
+static const char *
+aws_error_sentence (const GError *error)
+{
+  switch ((StompyAwsErrorCode) error->code)
+    {
+    case STOMPY_AWS_ERROR_INVALID_CLIENT_TOKEN_ID:
+      return _("AWS does not know this access key ID. Check that you copied it completely, or create a new access key.");
+    case STOMPY_AWS_ERROR_SIGNATURE_MISMATCH:
+      return _("The secret access key does not match the access key ID. Copy the secret again.");
+    case STOMPY_AWS_ERROR_EXPIRED_TOKEN:
+      return _("These temporary credentials have expired. Get a new session token and try again.");
+    case STOMPY_AWS_ERROR_ACCESS_DENIED:
+      return _("AWS denied access: this identity lacks a permission the step needs. Use an administrator or ask one to grant it.");
+    case STOMPY_AWS_ERROR_THROTTLED:
+      return _("AWS is receiving too many requests. Wait a moment and try again.");
+    case STOMPY_AWS_ERROR_NOT_FOUND:
+      return _("AWS could not find what was asked for. It may have been deleted.");
+    case STOMPY_AWS_ERROR_ALREADY_EXISTS:
+      return _("Something with this name already exists at AWS. Choose another name.");
+    case STOMPY_AWS_ERROR_VALIDATION:
+      return _("AWS rejected a value. Check what you entered and try again.");
+    case STOMPY_AWS_ERROR_CLOCK_SKEW:
+      return _("AWS rejected the request time. Check that this computer's clock is set correctly.");
+    case STOMPY_AWS_ERROR_SERVER:
+      return _("AWS had a problem answering. Try again in a few minutes.");
+    case STOMPY_AWS_ERROR_NETWORK:
+      return _("Could not reach AWS. Check your internet connection and try again.");
+    case STOMPY_AWS_ERROR_TIMEOUT:
+      return _("AWS did not answer in time. Check your internet connection and try again.");
+    case STOMPY_AWS_ERROR_MALFORMED_RESPONSE:
+      return _("AWS sent an answer that could not be understood. Try again later.");
+    case STOMPY_AWS_ERROR_SERVICE:
+    default:
+      return _("AWS reported an error. Try again, or contact Stompy support with the request ID.");
+    }
+}
+
+static const char *
+api_error_sentence (const GError *error)
+{
+  switch ((StompyApiErrorCode) error->code)
+    {
+    case STOMPY_API_ERROR_INVALID_CREDENTIALS:
+      return _("The email or password is wrong. Check them and try again.");
+    case STOMPY_API_ERROR_TOKEN_EXPIRED:
+    case STOMPY_API_ERROR_TOKEN_INVALID:
+      return _("Your Stompy session has expired. Sign in again.");
+    case STOMPY_API_ERROR_FORBIDDEN:
+      return _("Your Stompy user may not connect AWS accounts. Ask an administrator of your organization.");
+    case STOMPY_API_ERROR_NOT_FOUND:
+      return _("Stompy could not find what was asked for.");
+    case STOMPY_API_ERROR_ACCOUNT_ALREADY_CONNECTED:
+      return _("This AWS account is already connected to another Stompy organization.");
+    case STOMPY_API_ERROR_VALIDATION_FAILED:
+      return _("Stompy rejected some values. Check the highlighted fields.");
+    case STOMPY_API_ERROR_RATE_LIMITED:
+      return _("Too many attempts. Wait a moment and try again.");
+    case STOMPY_API_ERROR_INTERNAL:
+    case STOMPY_API_ERROR_UNAVAILABLE:
+      return _("Stompy is having a problem right now. Try again in a few minutes.");
+    case STOMPY_API_ERROR_NETWORK:
+      return _("Could not reach Stompy. Check your internet connection and try again.");
+    case STOMPY_API_ERROR_MALFORMED_RESPONSE:
+      return _("Stompy sent an answer that could not be understood. Try again later.");
+    case STOMPY_API_ERROR_BAD_REQUEST:
+    case STOMPY_API_ERROR_UNKNOWN:
+    default:
+      return _("Stompy could not process the request. Try again, or contact Stompy support with the request ID.");
+    }
+}
+
+char *
+stompy_error_message_for (const GError *error)
+{
+  const char *sentence;
+  const char *request_id = NULL;
+  g_autofree char *extra = NULL;
+
+  g_return_val_if_fail (error != NULL, NULL);
+
+  if (error->domain == STOMPY_ERROR)
+    {
+      sentence = stompy_error_sentence (error);
+    }
+  else if (error->domain == STOMPY_AWS_ERROR)
+    {
+      sentence = aws_error_sentence (error);
+      request_id = stompy_aws_error_get_request_id (error);
+    }
+  else if (error->domain == STOMPY_API_ERROR)
+    {
+      const char *organization = stompy_api_error_get_organization_name (error);
+
+      request_id = stompy_api_error_get_request_id (error);
+
+      if (error->code == STOMPY_API_ERROR_ACCOUNT_ALREADY_CONNECTED && organization != NULL)
+        {
+          /* Translators: %s is the name of another company's Stompy organization. */
+          extra = g_strdup_printf (_("This AWS account is already connected to the Stompy organization “%s”."),
+                                   organization);
+          sentence = extra;
+        }
+      else if (error->code == STOMPY_API_ERROR_RATE_LIMITED
+               && stompy_api_error_get_retry_after (error) > 0)
+        {
+          guint seconds = stompy_api_error_get_retry_after (error);
+
+          extra = g_strdup_printf (ngettext ("Too many attempts. Try again in %u second.",
+                                             "Too many attempts. Try again in %u seconds.",
+                                             seconds),
+                                   seconds);
+          sentence = extra;
+        }
+      else
+        {
+          sentence = api_error_sentence (error);
+        }
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    {
+      sentence = _("The connection timed out. Check your internet connection and try again.");
+    }
+  else if (error->domain == G_IO_ERROR || error->domain == G_RESOLVER_ERROR)
+    {
+      sentence = _("A network error occurred. Check your internet connection and try again.");
+    }
+  else
+    {
+      sentence = _("Something went wrong. Try again.");
+    }
+
+  if (request_id != NULL && *request_id != '\0')
+    {
+      /* Translators: the first %s is an error sentence, the second the request id
+       * that support needs to find the failed request. */
+      return g_strdup_printf (_("%s (Request ID: %s)"), sentence, request_id);
+    }
+
+  return g_strdup (sentence);
+}

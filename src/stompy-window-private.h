@@ -1,0 +1,43 @@
+/* stompy-window-private.h — the window's parts, for the application's files and the UI tests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "stompy-page.h"
+#include "stompy-step-indicator.h"
+#include "stompy-window.h"
+
+G_BEGIN_DECLS
+
+struct _StompyWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* Template children */
+  AdwToastOverlay      *toast_overlay;
+  StompyStepIndicator  *step_indicator;
+  GtkStack             *stack;
+  GtkButton            *back_button;
+  GtkButton            *primary_button;
+  GtkMenuButton        *menu_button;
+
+  StompyApplication    *application;   /* weak: the application owns its windows */
+  StompyOnboarding     *model;
+  /* The registry: the page of each step, NULL for steps without a page yet. */
+  StompyPage           *pages[STOMPY_STEP_DONE + 1];
+  StompyStep            step;
+  GCancellable         *submit_cancellable;
+  gboolean              submitting;
+  gboolean              started;
+  char                 *last_toast;
+};
+
+StompyPage *_stompy_window_get_page       (StompyWindow *self,
+                                           StompyStep    step);
+/* The text of the last toast shown, for tests. */
+const char *_stompy_window_get_last_toast (StompyWindow *self);
+/* Start Over without the confirmation dialog (the dialog's "Start Over" response). */
+void        _stompy_window_start_over     (StompyWindow *self);
+
+G_END_DECLS
