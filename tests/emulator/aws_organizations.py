@@ -1,11 +1,9 @@
 """AWS Organizations (awsJson1_1, 2016-11-28), signed for us-east-1 as in the aws partition."""
 
-import json
-
-from aws import AwsError, JsonProtocol, Service
+from aws import AwsError, JsonProtocol, JsonService
 
 
-class Organizations(Service):
+class Organizations(JsonService):
     name = "organizations"
     protocol = JsonProtocol("AWSOrganizationsV20161128")
     signing_regions = {"us-east-1"}
@@ -30,26 +28,6 @@ class Organizations(Service):
     OPERATIONS = {
         "DescribeOrganization": describe_organization,
     }
-
-    def dispatch(self, call):
-        content_type = (call.request.header("Content-Type") or "").split(";")[0].strip()
-        if content_type != self.protocol.content_type:
-            return call.error(self.unknown_operation(call))
-        try:
-            body = json.loads(call.request.body or b"{}")
-        except ValueError:
-            body = None
-        if not isinstance(body, dict):
-            return call.error(AwsError("SerializationException",
-                                       "Start of structure or map found where not expected."))
-        try:
-            return super().dispatch(call)
-        except AwsError as err:
-            return call.error(err)
-
-    def unknown_operation(self, call):
-        return AwsError(JsonProtocol.CORAL + "UnknownOperationException",
-                        "Unknown operation")
 
     def throttling_error(self):
         return AwsError("TooManyRequestsException", "Rate exceeded", 400,

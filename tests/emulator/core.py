@@ -54,11 +54,17 @@ def new_aws_request_id():
 
 
 FAULT_KINDS = ("throttle", "http500", "http503", "reset", "delay", "malformed", "truncated",
-               "skew", "expired_token", "rate_limited")
+               "skew", "expired_token", "rate_limited", "stack_fail")
+# Kinds a service takes itself when the matching work happens (the next stack created
+# fails), rather than the request front end.
+DEFERRED_KINDS = ("stack_fail",)
 
 
 class Fault:
-    def __init__(self, target, kind, count=1, delay_ms=0, retry_after=1, skew_seconds=0):
+    def __init__(self, target, kind, count=1, delay_ms=0, retry_after=1, skew_seconds=0,
+                 reason=None, resource=None):
+        self.reason = reason
+        self.resource = resource
         self.target = target
         self.kind = kind
         self.count = count
@@ -70,9 +76,12 @@ class Fault:
         return self.target in ("*", operation)
 
     def to_json(self):
-        return {"target": self.target, "kind": self.kind, "count": self.count,
-                "delay_ms": self.delay_ms, "retry_after": self.retry_after,
-                "skew_seconds": self.skew_seconds}
+        obj = {"target": self.target, "kind": self.kind, "count": self.count,
+               "delay_ms": self.delay_ms, "retry_after": self.retry_after,
+               "skew_seconds": self.skew_seconds}
+        if self.kind == "stack_fail":
+            obj.update(reason=self.reason, resource=self.resource)
+        return obj
 
 
 class FaultError(ValueError):
@@ -99,8 +108,18 @@ def parse_fault(obj):
     skew = obj.get("skew_seconds", 0)
     if isinstance(skew, bool) or not isinstance(skew, int):
         raise FaultError("'skew_seconds' must be an integer")
+    reason = obj.get("reason")
+    resource = obj.get("resource")
+    if kind == "stack_fail":
+        if reason is None:
+            reason = "Resource creation cancelled"
+        if not isinstance(reason, str) or not reason:
+            raise FaultError("'reason' must be a non-empty string")
+        if resource is not None and (not isinstance(resource, str) or not resource):
+            raise FaultError("'resource' must be a logical resource id")
     return Fault(target, kind, count=integer("count", 1, 1), delay_ms=integer("delay_ms", 0, 0),
-                 retry_after=integer("retry_after", 1, 0), skew_seconds=skew)
+                 retry_after=integer("retry_after", 1, 0), skew_seconds=skew,
+                 reason=reason, resource=resource)
 
 
 class Faults:
@@ -126,11 +145,15 @@ class Faults:
             else:
                 self._queue.append(fault)
 
-    def take(self, operation):
-        """The first queued fault matching @operation, counted down; or None."""
+    def take(self, operation, kinds=None):
+        """The first queued fault matching @operation, counted down; or None.
+
+        @kinds: only faults of these kinds; by default every kind but the deferred ones.
+        """
         with self._lock:
             for fault in self._queue:
-                if fault.matches(operation):
+                wanted = fault.kind in kinds if kinds else fault.kind not in DEFERRED_KINDS
+                if wanted and fault.matches(operation):
                     fault.count -= 1
                     if fault.count <= 0:
                         self._queue.remove(fault)

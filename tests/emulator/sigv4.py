@@ -178,17 +178,18 @@ def parse_amz_date(text):
 
 
 def sign(method, target, headers, body, access_key, secret, region, service,
-         when=None, session_token=None, s3=False):
+         when=None, session_token=None, s3=False, payload_hash=None):
     """Client side: returns @headers plus X-Amz-Date, the token and Authorization.
 
-    Every header passed in is signed (as botocore does for these protocols).
+    Every header passed in is signed (as botocore does for these protocols). S3 adds
+    X-Amz-Content-SHA256: the body's hash, or @payload_hash (UNSIGNED-PAYLOAD).
     """
     when = when or datetime.datetime.now(datetime.timezone.utc)
     stamp = amz_date(when)
     headers = list(headers) + [("X-Amz-Date", stamp)]
     if session_token:
         headers.append(("X-Amz-Security-Token", session_token))
-    payload_hash = hashlib.sha256(body or b"").hexdigest()
+    payload_hash = payload_hash or hashlib.sha256(body or b"").hexdigest()
     if s3:
         headers.append(("X-Amz-Content-SHA256", payload_hash))
     signed_names = sorted({name.lower() for name, _ in headers})

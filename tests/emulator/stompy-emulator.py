@@ -32,12 +32,16 @@ from core import Clock, Faults, FaultError, Request, Stats, json_response, parse
 from stompy_api import StompyApi
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+TEMPLATES_DIR = os.path.normpath(os.path.join(HERE, "..", "..", "data", "cloudformation"))
 
 DELAYS = {
-    # Seconds before Stompy's verification checks settle.
-    "normal": {"verification": None},   # None: accounts.json's stompy.verification_seconds
-    "zero": {"verification": 0},
+    # verification: seconds before Stompy's verification checks settle (None: accounts.json's
+    # stompy.verification_seconds); stack: a CloudFormation stack's create (or delete) from
+    # first to last event; delivery: a report's or export's first delivery after its creation.
+    "normal": {"verification": None, "stack": 8.0, "delivery": 20.0},
+    "zero": {"verification": 0, "stack": 0.3, "delivery": 0.5},
 }
+TIMING_NAMES = ("stack_seconds", "delivery_seconds")
 
 
 class Accounts:
@@ -58,22 +62,66 @@ class Emulator:
     def __init__(self, accounts, delays):
         self.accounts = accounts
         self.delays = delays
+        self.template_file = lambda path: template_file(accounts, path)
         self.faults = Faults()
         self.stats = Stats()
         self.clock = Clock(self.faults)
         self.stompy = StompyApi(self)
         self.base_url = None
+        # AWS state (buckets, reports, exports, stacks), per service, made from the
+        # fixtures on first use; /_emulator/reset drops it.
+        self.state_lock = threading.RLock()
+        self.aws_state = {}
+        self.timings = {}
 
-    def delay(self, name):
+    def delay(self, name, stack_name=None):
+        with self.state_lock:
+            if name == "stack" and stack_name in self.timings.get("stacks", {}):
+                return self.timings["stacks"][stack_name]
+            if f"{name}_seconds" in self.timings:
+                return self.timings[f"{name}_seconds"]
         value = DELAYS[self.delays][name]
         if value is None:
             value = self.accounts.data["stompy"].get("verification_seconds", 3)
         return value
 
+    def settle(self):
+        for service in aws_services.SERVICES.values():
+            service.settle(self)
+
     def reset(self):
         self.faults.clear()
         self.stats.clear()
         self.stompy.reset()
+        with self.state_lock:
+            self.aws_state = {}
+            self.timings = {}
+
+    def set_timings(self, obj):
+        """POST /_emulator/timings: {"stack_seconds", "delivery_seconds", "stack_name"}."""
+        if not isinstance(obj, dict) or not obj:
+            raise ValueError("the body must be a JSON object such as {\"stack_seconds\": 300}")
+        stack_name = obj.get("stack_name")
+        if stack_name is not None and not isinstance(stack_name, str):
+            raise ValueError("'stack_name' must be a string")
+        for name, value in obj.items():
+            if name == "stack_name":
+                continue
+            if name not in TIMING_NAMES:
+                raise ValueError(f"unknown timing '{name}' (known: {', '.join(TIMING_NAMES)})")
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+                raise ValueError(f"'{name}' must be a number of seconds ≥ 0")
+        if stack_name is not None and set(obj) - {"stack_name"} != {"stack_seconds"}:
+            raise ValueError("'stack_name' goes with 'stack_seconds' only")
+        with self.state_lock:
+            for name, value in obj.items():
+                if name == "stack_name":
+                    continue
+                if stack_name is not None:
+                    self.timings.setdefault("stacks", {})[stack_name] = float(value)
+                else:
+                    self.timings[name] = float(value)
+            return dict(self.timings)
 
     # ----------------------------------------------------------------- dispatch
 
@@ -82,6 +130,9 @@ class Emulator:
         if request.path == "/v1" or request.path.startswith("/v1/"):
             return self.stompy.prepare(request)
         authorization = request.header("Authorization")
+        if (request.path.startswith(TemplateCall.PREFIX) and not authorization
+                and request.method in ("GET", "HEAD")):
+            return TemplateCall(self, request)
         service_name = sigv4.service_of_authorization(authorization) if authorization else None
         service = aws_services.for_request(service_name, request)
         if service is None:
@@ -104,6 +155,15 @@ class Emulator:
         if request.method == "POST" and path == "/_emulator/reset":
             self.reset()
             return json_response(200, {"ok": True})
+        if path == "/_emulator/timings" and request.method in ("GET", "POST"):
+            if request.method == "GET":
+                with self.state_lock:
+                    return json_response(200, dict(self.timings))
+            try:
+                timings = self.set_timings(json.loads(request.body or b"null"))
+            except ValueError as err:
+                return json_response(400, {"error": str(err)})
+            return json_response(200, {"ok": True, "timings": timings})
         if request.method == "POST" and path == "/_emulator/expire-tokens":
             self.stompy.expire_tokens()
             return json_response(200, {"ok": True})
@@ -132,6 +192,44 @@ class UnknownService:
     def finish(self, response):
         response.headers.append(("x-amzn-RequestId", self.request_id))
         return response
+
+
+class TemplateCall:
+    """GET /stompy-templates/<product>/<file>: the CloudFormation templates of data/, at the
+    paths of accounts.json's stompy.onboarding.templates (as an S3 object would be served)."""
+
+    PREFIX = "/stompy-templates/"
+
+    def __init__(self, emulator, request):
+        self.emulator = emulator
+        self.request = request
+        self.operation = "templates:GET"
+        self.request_id = aws.new_aws_request_id()
+
+    def run(self):
+        path = template_file(self.emulator.accounts, self.request.path)
+        if path is None:
+            return aws.Response(404, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>"
+                                     "NoSuchKey</Code><Message>The specified key does not exist."
+                                     "</Message></Error>", "application/xml")
+        with open(path, "rb") as f:
+            return aws.Response(200, f.read(), "application/json")
+
+    def fault_response(self, fault):
+        return aws.Response(503, "<Error><Code>SlowDown</Code><Message>Please reduce your "
+                                 "request rate.</Message></Error>", "application/xml")
+
+    def finish(self, response):
+        response.headers.append(("x-amz-request-id", self.request_id))
+        return response
+
+
+def template_file(accounts, path):
+    """The data/cloudformation file served at @path, or None."""
+    for product, template in accounts.data["stompy"]["onboarding"]["templates"].items():
+        if template["path"] == path:
+            return os.path.join(TEMPLATES_DIR, f"{product}.json")
+    return None
 
 
 def corrupt(response):

@@ -11,8 +11,10 @@ import sys
 
 sys.dont_write_bytecode = True
 
+import base64
 import datetime
 import email.utils
+import hashlib
 import http.client
 import json
 import os
@@ -23,6 +25,7 @@ import subprocess
 import time
 import unittest
 import xml.etree.ElementTree as ET
+from urllib.parse import urlencode
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -35,6 +38,14 @@ with open(os.path.join(HERE, "accounts.json"), encoding="utf-8") as _f:
 KEYS = FIXTURES["aws"]
 STS_NS = "{https://sts.amazonaws.com/doc/2011-06-15/}"
 ORG_TARGET = "AWSOrganizationsV20161128.DescribeOrganization"
+MGMT = "AKIAEMULATORMGMT0001"
+MEMBER = "AKIAEMULATORMEMBER01"
+SOLO = "AKIAEMULATORSOLO0001"
+MGMT_ACCOUNT = "210987654321"
+S3_NS = "http://s3.amazonaws.com/doc/2006-03-01/"
+CFN_NS = "{http://cloudformation.amazonaws.com/doc/2010-05-15/}"
+CUR_PREFIX = "AWSOrigamiServiceGatewayService"
+DX_PREFIX = "AWSBillingAndCostManagementDataExports"
 ADMIN = ("ops@example.com", "correct horse battery staple")
 VIEWER = ("viewer@example.com", "viewer password 1")
 
@@ -134,7 +145,7 @@ class EmulatorTest(unittest.TestCase):
             secret=None, token=None, when=None, conn=None, extra_headers=()):
         key = KEYS.get(key_id, {})
         headers = [("Host", f"127.0.0.1:{PORT}")]
-        if service == "sts":
+        if service in ("sts", "cloudformation"):
             body = body if body is not None else b"Action=GetCallerIdentity&Version=2011-06-15"
             headers.append(("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"))
         else:
@@ -175,6 +186,73 @@ class EmulatorTest(unittest.TestCase):
             self.assertEqual(body.get("Message", body.get("message")), message)
         self.assertTrue(reply.headers["x-amzn-RequestId"])
         return body
+
+    # ------------------------------------------------------------- S3 and friends
+
+    def s3(self, method, path, key_id=MGMT, region="ap-southeast-1", body=b"", headers=(),
+           payload_hash=None, md5=False, sign_extra=True):
+        key = KEYS[key_id]
+        all_headers = [("Host", f"127.0.0.1:{PORT}")] + list(headers)
+        if md5:
+            all_headers.append(("Content-MD5",
+                                base64.b64encode(hashlib.md5(body).digest()).decode()))
+        signed = sigv4.sign(method, path, all_headers, body, key_id, key["secret"], region,
+                            "s3", session_token=key.get("session_token"), s3=True,
+                            payload_hash=payload_hash)
+        return self.raw(method, path, body, signed)
+
+    def assertS3Error(self, reply, status, code, message=None):
+        self.assertEqual(reply.status, status, reply.body)
+        self.assertTrue(reply.headers["x-amz-request-id"])
+        self.assertTrue(reply.headers["x-amz-id-2"])
+        root = reply.xml()
+        self.assertEqual(root.tag, "Error")
+        self.assertEqual(root.findtext("Code"), code)
+        self.assertEqual(root.findtext("RequestId"), reply.headers["x-amz-request-id"])
+        self.assertTrue(root.findtext("HostId"))
+        if message is not None:
+            self.assertEqual(root.findtext("Message"), message)
+        return root
+
+    def create_bucket(self, name, region="ap-southeast-1", key_id=MGMT, constraint=None):
+        if constraint is None and region != "us-east-1":
+            constraint = region
+        body = b""
+        if constraint:
+            body = (f'<CreateBucketConfiguration xmlns="{S3_NS}"><LocationConstraint>'
+                    f"{constraint}</LocationConstraint></CreateBucketConfiguration>").encode()
+        return self.s3("PUT", f"/{name}", key_id, region, body)
+
+    def put_policy(self, bucket, policy, region="ap-southeast-1", key_id=MGMT):
+        body = json.dumps(policy).encode() if not isinstance(policy, bytes) else policy
+        return self.s3("PUT", f"/{bucket}?policy", key_id, region, body, md5=True)
+
+    def json_call(self, service, prefix, operation, obj, key_id=MGMT, region="us-east-1"):
+        return self.aws(key_id, service=service, region=region, body=json.dumps(obj).encode(),
+                        target=f"{prefix}.{operation}")
+
+    def cur(self, operation, obj, key_id=MGMT, region="us-east-1"):
+        return self.json_call("cur", CUR_PREFIX, operation, obj, key_id, region)
+
+    def dx(self, operation, obj, key_id=MGMT):
+        return self.json_call("bcm-data-exports", DX_PREFIX, operation, obj, key_id)
+
+    def cfn(self, action, params=None, key_id=MEMBER, region="ap-southeast-1"):
+        form = {"Action": action, "Version": "2010-05-15"}
+        form.update(params or {})
+        return self.aws(key_id, service="cloudformation", region=region,
+                        body=urlencode(form).encode())
+
+    def wait_for(self, predicate, timeout=10):
+        """Polls @predicate until it returns a true value, failing after @timeout seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = predicate()
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                self.fail("condition not reached in time")
+            time.sleep(0.05)
 
     # ------------------------------------------------------------------ Stompy
 
@@ -692,6 +770,805 @@ class StompyApi(EmulatorTest):
 
 
 # ========================================================================== transport
+
+# ================================================================================== S3
+
+def cur_policy(bucket, account=MGMT_ACCOUNT, operator="StringLike",
+               principals=("billingreports.amazonaws.com",)):
+    condition = {operator: {"aws:SourceAccount": account,
+                            "aws:SourceArn": [f"arn:aws:cur:us-east-1:{account}:definition/*",
+                                              f"arn:aws:bcm-data-exports:us-east-1:{account}:"
+                                              f"export/*"]}}
+    principal = {"Service": list(principals)}
+    return {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": principal,
+         "Action": ["s3:GetBucketAcl", "s3:GetBucketPolicy"],
+         "Resource": f"arn:aws:s3:::{bucket}", "Condition": condition},
+        {"Effect": "Allow", "Principal": principal, "Action": "s3:PutObject",
+         "Resource": f"arn:aws:s3:::{bucket}/*", "Condition": condition}]}
+
+
+class S3(EmulatorTest):
+    def test_create_bucket_in_region_then_head_and_location(self):
+        reply = self.create_bucket("stompy-cur-345678901234", key_id=MEMBER)
+        self.assertEqual(reply.status, 200, reply.body)
+        self.assertEqual(reply.headers["Location"], "/stompy-cur-345678901234")
+        head = self.s3("HEAD", "/stompy-cur-345678901234", MEMBER)
+        self.assertEqual(head.status, 200)
+        self.assertEqual(head.headers["x-amz-bucket-region"], "ap-southeast-1")
+        location = self.s3("GET", "/stompy-cur-345678901234?location", MEMBER, "us-east-1")
+        self.assertEqual(location.status, 200)
+        self.assertEqual(location.xml().text, "ap-southeast-1")
+        self.assertEqual(location.xml().tag, f"{{{S3_NS}}}LocationConstraint")
+        self.assertEqual(self.stats()["creations"], {"s3:bucket": 1})
+
+    def test_us_east_1_takes_no_constraint_and_recreate_is_ok(self):
+        self.assertEqual(self.create_bucket("stompy-use1-bucket", "us-east-1",
+                                            key_id=SOLO).status, 200)
+        reply = self.create_bucket("stompy-use1-bucket-2", "us-east-1", SOLO,
+                                   constraint="us-east-1")
+        self.assertS3Error(reply, 400, "InvalidLocationConstraint",
+                           "The specified location-constraint is not valid")
+        # The owner creating it again in us-east-1: 200, as AWS answers there.
+        self.assertEqual(self.create_bucket("stompy-use1-bucket", "us-east-1",
+                                            key_id=SOLO).status, 200)
+        self.assertEqual(self.stats()["creations"], {"s3:bucket": 1})
+        location = self.s3("GET", "/stompy-use1-bucket?location", SOLO, "us-east-1")
+        self.assertIsNone(location.xml().text)
+
+    def test_regional_endpoint_needs_matching_constraint(self):
+        reply = self.s3("PUT", "/stompy-no-constraint", MEMBER, "ap-southeast-1")
+        self.assertS3Error(reply, 400, "IllegalLocationConstraintException",
+                           "The unspecified location constraint is incompatible for the region "
+                           "specific endpoint this request was sent to.")
+        reply = self.create_bucket("stompy-wrong-constraint", "ap-southeast-1", MEMBER,
+                                   constraint="eu-west-1")
+        self.assertS3Error(reply, 400, "IllegalLocationConstraintException",
+                           "The eu-west-1 location constraint is incompatible for the region "
+                           "specific endpoint this request was sent to.")
+        reply = self.create_bucket("stompy-bad-constraint", "ap-southeast-1", MEMBER,
+                                   constraint="mars-north-1")
+        self.assertS3Error(reply, 400, "InvalidLocationConstraint")
+        reply = self.s3("PUT", "/stompy-bad-xml", MEMBER, body=b"<CreateBucketConfiguration>")
+        self.assertS3Error(reply, 400, "MalformedXML")
+        self.assertEqual(self.stats()["creations"], {})
+
+    def test_bucket_names_are_checked(self):
+        for name in ("ab", "a" * 64, "Upper-case", "-leading", "trailing-", "two..dots",
+                     "192.168.5.4", "xn--punycode", "sthree-bucket", "amzn-s3-demo-bucket",
+                     "name-s3alias", "name--ol-s3", "name.mrap", "name--x-s3",
+                     "name--table-s3", "under_score", "plain-an"):
+            with self.subTest(name=name):
+                reply = self.create_bucket(name, key_id=MEMBER)
+                root = self.assertS3Error(reply, 400, "InvalidBucketName",
+                                          "The specified bucket is not valid.")
+                self.assertEqual(root.findtext("BucketName"), name)
+        # The account regional namespace form is allowed for its own account.
+        self.assertEqual(self.create_bucket("cur-345678901234-ap-southeast-1-an",
+                                            key_id=MEMBER).status, 200)
+
+    def test_name_taken_by_another_account(self):
+        reply = self.create_bucket("stompy-taken-bucket", key_id=MGMT)
+        self.assertS3Error(reply, 409, "BucketAlreadyExists")
+        head = self.s3("HEAD", "/stompy-taken-bucket", MGMT, "us-east-1")
+        self.assertEqual(head.status, 403)
+        self.assertEqual(head.body, b"")
+        self.assertEqual(head.headers["x-amz-bucket-region"], "us-east-1")
+        self.assertS3Error(self.s3("GET", "/stompy-taken-bucket?policy", MGMT, "us-east-1"),
+                           403, "AccessDenied", "Access Denied")
+
+    def test_own_bucket_in_another_region(self):
+        bucket = f"stompy-cur-uswest2-{MGMT_ACCOUNT}"
+        reply = self.create_bucket(bucket, "ap-southeast-1")
+        self.assertS3Error(reply, 409, "BucketAlreadyOwnedByYou")
+        head = self.s3("HEAD", f"/{bucket}", MGMT, "ap-southeast-1")
+        self.assertEqual(head.status, 301)
+        self.assertEqual(head.body, b"")
+        self.assertEqual(head.headers["x-amz-bucket-region"], "us-west-2")
+        root = self.assertS3Error(self.s3("GET", f"/{bucket}?policy", MGMT, "ap-southeast-1"),
+                                  301, "PermanentRedirect")
+        self.assertEqual(root.findtext("Endpoint"), f"{bucket}.s3.us-west-2.amazonaws.com")
+        self.assertEqual(self.s3("HEAD", f"/{bucket}", MGMT, "us-west-2").status, 200)
+        self.assertEqual(self.stats()["creations"], {})
+
+    def test_missing_bucket(self):
+        head = self.s3("HEAD", "/stompy-nowhere-bucket")
+        self.assertEqual(head.status, 404)
+        self.assertEqual(head.body, b"")
+        self.assertNotIn("x-amz-bucket-region", head.headers)
+        root = self.assertS3Error(self.s3("GET", "/stompy-nowhere-bucket?list-type=2"), 404,
+                                  "NoSuchBucket", "The specified bucket does not exist")
+        self.assertEqual(root.findtext("BucketName"), "stompy-nowhere-bucket")
+
+    def test_bucket_policy_round_trip(self):
+        bucket = "stompy-policy-test"
+        self.assertEqual(self.create_bucket(bucket, key_id=MEMBER).status, 200)
+        self.assertS3Error(self.s3("GET", f"/{bucket}?policy", MEMBER), 404,
+                           "NoSuchBucketPolicy", "The bucket policy does not exist")
+        policy = cur_policy(bucket, "345678901234")
+        self.assertEqual(self.put_policy(bucket, policy, key_id=MEMBER).status, 204)
+        reply = self.s3("GET", f"/{bucket}?policy", MEMBER)
+        self.assertEqual(reply.status, 200)
+        self.assertEqual(reply.json(), policy)
+        self.assertEqual(self.s3("DELETE", f"/{bucket}?policy", MEMBER).status, 204)
+        self.assertS3Error(self.s3("GET", f"/{bucket}?policy", MEMBER), 404,
+                           "NoSuchBucketPolicy")
+
+    def test_bucket_policy_is_validated(self):
+        bucket = "stompy-policy-checks"
+        self.create_bucket(bucket, key_id=MEMBER)
+        cases = [
+            (b"not json", "Policies must be valid JSON and the first byte must be '{'"),
+            (b'{"Version": "2012-10-17"}', "Missing required field Statement"),
+            (json.dumps({"Statement": [{"Effect": "Allow", "Principal": "*",
+                                        "Action": "s3:GetObject",
+                                        "Resource": "arn:aws:s3:::other/*"}]}).encode(),
+             "Policy has invalid resource"),
+            (json.dumps({"Statement": [{"Effect": "Allow", "Principal": "*",
+                                        "Action": "ec2:RunInstances",
+                                        "Resource": f"arn:aws:s3:::{bucket}"}]}).encode(),
+             "Policy has invalid action"),
+        ]
+        for body, message in cases:
+            with self.subTest(message=message):
+                self.assertS3Error(self.put_policy(bucket, body, key_id=MEMBER), 400,
+                                   "MalformedPolicy", message)
+        # New buckets block public policies.
+        public = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                                 "Resource": f"arn:aws:s3:::{bucket}/*"}]}
+        self.assertS3Error(self.put_policy(bucket, public, key_id=MEMBER), 403, "AccessDenied")
+
+    def test_content_md5_and_checksum_required(self):
+        bucket = "stompy-md5-checks"
+        self.create_bucket(bucket, key_id=MEMBER)
+        body = json.dumps(cur_policy(bucket, "345678901234")).encode()
+        self.assertS3Error(self.s3("PUT", f"/{bucket}?policy", MEMBER, body=body), 400,
+                           "InvalidRequest",
+                           "Missing required header for this request: Content-MD5")
+        wrong = base64.b64encode(hashlib.md5(b"other").digest()).decode()
+        self.assertS3Error(self.s3("PUT", f"/{bucket}?policy", MEMBER, body=body,
+                                   headers=[("Content-MD5", wrong)]), 400, "BadDigest")
+        self.assertS3Error(self.s3("PUT", f"/{bucket}?policy", MEMBER, body=body,
+                                   headers=[("Content-MD5", "short")]), 400, "InvalidDigest")
+
+    def test_public_access_block(self):
+        bucket = f"stompy-cur-uswest2-{MGMT_ACCOUNT}"
+        self.assertS3Error(self.s3("GET", f"/{bucket}?publicAccessBlock", MGMT, "us-west-2"),
+                           404, "NoSuchPublicAccessBlockConfiguration")
+        body = (f'<PublicAccessBlockConfiguration xmlns="{S3_NS}"><BlockPublicAcls>true'
+                f"</BlockPublicAcls><IgnorePublicAcls>true</IgnorePublicAcls><BlockPublicPolicy>"
+                f"true</BlockPublicPolicy><RestrictPublicBuckets>false</RestrictPublicBuckets>"
+                f"</PublicAccessBlockConfiguration>").encode()
+        reply = self.s3("PUT", f"/{bucket}?publicAccessBlock", MGMT, "us-west-2", body, md5=True)
+        self.assertEqual(reply.status, 200, reply.body)
+        root = self.s3("GET", f"/{bucket}?publicAccessBlock", MGMT, "us-west-2").xml()
+        values = {child.tag.split("}")[1]: child.text for child in root}
+        self.assertEqual(values, {"BlockPublicAcls": "true", "IgnorePublicAcls": "true",
+                                  "BlockPublicPolicy": "true", "RestrictPublicBuckets": "false"})
+        # A new bucket blocks public access from the start (April 2023 default).
+        self.create_bucket("stompy-pab-default", key_id=MEMBER)
+        root = self.s3("GET", "/stompy-pab-default?publicAccessBlock", MEMBER).xml()
+        self.assertTrue(all(child.text == "true" for child in root))
+
+    def test_list_objects_v2_pages_with_prefix(self):
+        bucket = "stompy-list-test"
+        self.create_bucket(bucket, key_id=MEMBER)
+        for i in range(5):
+            self.assertEqual(self.s3("PUT", f"/{bucket}/cur/r/file-{i}.parquet", MEMBER,
+                                     body=b"x" * i).status, 200)
+        self.s3("PUT", f"/{bucket}/other/file", MEMBER, body=b"o")
+        keys, token, pages = [], None, 0
+        while True:
+            query = "list-type=2&prefix=cur%2Fr%2F&max-keys=2"
+            if token:
+                query += "&continuation-token=" + token
+            root = self.s3("GET", f"/{bucket}?{query}", MEMBER).xml()
+            ns = f"{{{S3_NS}}}"
+            page = [c.findtext(ns + "Key") for c in root.findall(ns + "Contents")]
+            self.assertEqual(int(root.findtext(ns + "KeyCount")), len(page))
+            keys += page
+            pages += 1
+            if root.findtext(ns + "IsTruncated") != "true":
+                self.assertIsNone(root.find(ns + "NextContinuationToken"))
+                break
+            token = root.findtext(ns + "NextContinuationToken")
+        self.assertEqual(pages, 3)
+        self.assertEqual(keys, [f"cur/r/file-{i}.parquet" for i in range(5)])
+        root = self.s3("GET", f"/{bucket}?list-type=2&delimiter=%2F", MEMBER).xml()
+        prefixes = [p.findtext(f"{{{S3_NS}}}Prefix")
+                    for p in root.findall(f"{{{S3_NS}}}CommonPrefixes")]
+        self.assertEqual(prefixes, ["cur/", "other/"])
+        self.assertS3Error(self.s3("GET", f"/{bucket}?list-type=2&continuation-token=bogus",
+                                   MEMBER), 400, "InvalidArgument")
+
+    def test_put_and_get_object(self):
+        bucket = "stompy-object-test"
+        self.create_bucket(bucket, key_id=MEMBER)
+        reply = self.s3("PUT", f"/{bucket}/a/b.json", MEMBER, body=b'{"a": 1}',
+                        headers=[("Content-Type", "application/json")], md5=True)
+        self.assertEqual(reply.status, 200)
+        self.assertEqual(reply.headers["ETag"], '"' + hashlib.md5(b'{"a": 1}').hexdigest() + '"')
+        got = self.s3("GET", f"/{bucket}/a/b.json", MEMBER)
+        self.assertEqual((got.status, got.body), (200, b'{"a": 1}'))
+        self.assertEqual(got.headers["Content-Type"], "application/json")
+        self.assertS3Error(self.s3("GET", f"/{bucket}/missing", MEMBER), 404, "NoSuchKey")
+
+    def test_payload_hash_rules(self):
+        bucket = "stompy-hash-test"
+        self.create_bucket(bucket, key_id=MEMBER)
+        reply = self.s3("PUT", f"/{bucket}/unsigned", MEMBER, body=b"data",
+                        payload_hash="UNSIGNED-PAYLOAD")
+        self.assertEqual(reply.status, 200, reply.body)
+        reply = self.s3("PUT", f"/{bucket}/lying", MEMBER, body=b"data",
+                        payload_hash=hashlib.sha256(b"other").hexdigest())
+        self.assertS3Error(reply, 400, "XAmzContentSHA256Mismatch")
+        headers = [("Host", f"127.0.0.1:{PORT}")]
+        key = KEYS[MEMBER]
+        signed = sigv4.sign("GET", f"/{bucket}?list-type=2", headers, b"", MEMBER,
+                            key["secret"], "ap-southeast-1", "s3")
+        self.assertS3Error(self.raw("GET", f"/{bucket}?list-type=2", b"", signed), 400,
+                           "InvalidRequest",
+                           "Missing required header for this request: x-amz-content-sha256")
+
+    def test_authentication_errors(self):
+        signed = sigv4.sign("GET", "/anything", [("Host", f"127.0.0.1:{PORT}")], b"",
+                            "AKIANOSUCHKEY0000000", "secret", "ap-southeast-1", "s3", s3=True)
+        root = self.assertS3Error(self.raw("GET", "/anything", b"", signed), 403,
+                                  "InvalidAccessKeyId", "The AWS Access Key Id you provided does "
+                                                        "not exist in our records.")
+        self.assertEqual(root.findtext("AWSAccessKeyId"), "AKIANOSUCHKEY0000000")
+        signed = sigv4.sign("GET", "/anything", [("Host", f"127.0.0.1:{PORT}")], b"", MGMT,
+                            "wrong secret", "ap-southeast-1", "s3", s3=True)
+        root = self.assertS3Error(self.raw("GET", "/anything", b"", signed), 403,
+                                  "SignatureDoesNotMatch")
+        self.assertTrue(root.findtext("StringToSign").startswith("AWS4-HMAC-SHA256\n"))
+        self.assertS3Error(self.raw("GET", "/anything"), 403, "AccessDenied", "Access Denied")
+        old = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=20)
+        signed = sigv4.sign("GET", "/anything", [("Host", f"127.0.0.1:{PORT}")], b"", MGMT,
+                            KEYS[MGMT]["secret"], "ap-southeast-1", "s3", when=old, s3=True)
+        self.assertS3Error(self.raw("GET", "/anything", b"", signed), 403,
+                           "RequestTimeTooSkewed")
+
+    def test_faults_answer_in_s3_shape(self):
+        self.fault(target="s3:HeadBucket", kind="throttle")
+        self.fault(target="s3:ListObjectsV2", kind="http500")
+        head = self.s3("HEAD", f"/stompy-existing-cur-{MGMT_ACCOUNT}")
+        self.assertEqual(head.status, 503)
+        self.assertS3Error(self.s3("GET", f"/stompy-existing-cur-{MGMT_ACCOUNT}?list-type=2"),
+                           500, "InternalError")
+        self.assertEqual(self.s3("HEAD", f"/stompy-existing-cur-{MGMT_ACCOUNT}").status, 200)
+        self.assertEqual(self.stats()["requests"]["s3:HeadBucket"], 2)
+
+    def test_fixture_bucket_has_a_delivered_report(self):
+        root = self.s3("GET", f"/stompy-existing-cur-{MGMT_ACCOUNT}?list-type=2&prefix="
+                              f"cur%2Fstompy-ready-cur%2F").xml()
+        keys = [c.findtext(f"{{{S3_NS}}}Key") for c in root.findall(f"{{{S3_NS}}}Contents")]
+        self.assertTrue(any(k.endswith("-Manifest.json") for k in keys), keys)
+        self.assertTrue(any(k.endswith(".snappy.parquet") for k in keys), keys)
+
+
+# ================================================================================= CUR
+
+def ready_definition(name="stompy-cur", bucket="stompy-cur-345678901234", **changes):
+    definition = {"ReportName": name, "TimeUnit": "HOURLY", "Format": "Parquet",
+                  "Compression": "Parquet", "AdditionalSchemaElements": ["RESOURCES"],
+                  "S3Bucket": bucket, "S3Prefix": "cur", "S3Region": "ap-southeast-1",
+                  "AdditionalArtifacts": ["ATHENA"], "RefreshClosedReports": True,
+                  "ReportVersioning": "OVERWRITE_REPORT"}
+    definition.update(changes)
+    return definition
+
+
+class Cur(EmulatorTest):
+    def make_bucket(self, bucket="stompy-cur-345678901234", key_id=MEMBER,
+                    account="345678901234", **policy_args):
+        self.assertEqual(self.create_bucket(bucket, key_id=key_id).status, 200)
+        reply = self.put_policy(bucket, cur_policy(bucket, account, **policy_args), key_id=key_id)
+        self.assertEqual(reply.status, 204, reply.body)
+
+    def describe_all(self, key_id=MGMT):
+        names, token, pages = [], None, 0
+        while True:
+            body = {"MaxResults": 5}
+            if token:
+                body["NextToken"] = token
+            reply = self.cur("DescribeReportDefinitions", body, key_id)
+            self.assertEqual(reply.status, 200, reply.body)
+            obj = reply.json()
+            self.assertLessEqual(len(obj["ReportDefinitions"]), 5)
+            names += [rd["ReportName"] for rd in obj["ReportDefinitions"]]
+            pages += 1
+            token = obj.get("NextToken")
+            if not token:
+                return names, pages
+
+    def test_paging_of_fixture_reports(self):
+        names, pages = self.describe_all()
+        self.assertEqual(pages, 2)
+        self.assertEqual(len(names), 6)
+        self.assertEqual(names[0], "stompy-ready-cur")
+        self.assertEqual(self.describe_all(MEMBER), ([], 1))
+        self.assertEqual(self.describe_all(SOLO), ([], 1))
+
+    def test_max_results_must_be_five(self):
+        for value, bound in ((10, "less than or equal to 5"), (1, "greater than or equal to 5")):
+            reply = self.cur("DescribeReportDefinitions", {"MaxResults": value})
+            self.assertJsonError(reply, 400, "ValidationException",
+                                 f"1 validation error detected: Value '{value}' at 'maxResults' "
+                                 f"failed to satisfy constraint: Member must have value {bound}")
+        self.assertEqual(self.cur("DescribeReportDefinitions", {}).status, 200)
+
+    def test_signed_for_us_east_1_only(self):
+        reply = self.cur("DescribeReportDefinitions", {}, region="ap-southeast-1")
+        self.assertJsonError(reply, 400, "InvalidSignatureException")
+
+    def test_create_then_delivery(self):
+        self.make_bucket()
+        reply = self.cur("PutReportDefinition", {"ReportDefinition": ready_definition()}, MEMBER)
+        self.assertEqual(reply.status, 200, reply.body)
+        self.assertEqual(reply.json(), {})
+        self.assertEqual(self.stats()["creations"]["cur:report"], 1)
+
+        def delivered():
+            reports = self.cur("DescribeReportDefinitions", {}, MEMBER).json()
+            return reports["ReportDefinitions"][0].get("ReportStatus")
+        status = self.wait_for(delivered)
+        self.assertEqual(status["lastStatus"], "SUCCESS")
+        self.assertRegex(status["lastDelivery"], r"^[0-9]{8}T[0-9]{6}Z$")
+        root = self.s3("GET", "/stompy-cur-345678901234?list-type=2&prefix=cur%2Fstompy-cur%2F",
+                       MEMBER).xml()
+        keys = [c.findtext(f"{{{S3_NS}}}Key") for c in root.findall(f"{{{S3_NS}}}Contents")]
+        self.assertTrue(any(k.startswith("cur/stompy-cur/stompy-cur/year=")
+                            and k.endswith("-Manifest.json") for k in keys), keys)
+        self.assertTrue(any(k.endswith(".snappy.parquet") for k in keys), keys)
+
+    def test_duplicate_name(self):
+        self.make_bucket()
+        self.cur("PutReportDefinition", {"ReportDefinition": ready_definition()}, MEMBER)
+        reply = self.cur("PutReportDefinition", {"ReportDefinition": ready_definition()}, MEMBER)
+        self.assertJsonError(reply, 400, "DuplicateReportNameException")
+        self.assertEqual(self.stats()["creations"]["cur:report"], 1)
+
+    def test_report_limit(self):
+        self.make_bucket()
+        for i in range(5):
+            reply = self.cur("PutReportDefinition",
+                             {"ReportDefinition": ready_definition(f"r{i}")}, MEMBER)
+            self.assertEqual(reply.status, 200, reply.body)
+        reply = self.cur("PutReportDefinition", {"ReportDefinition": ready_definition("r5")},
+                         MEMBER)
+        self.assertJsonError(reply, 400, "ReportLimitReachedException")
+
+    def test_combination_rules(self):
+        self.make_bucket()
+        cases = {
+            "athena alone": dict(AdditionalArtifacts=["ATHENA", "REDSHIFT"]),
+            "athena prefix": dict(S3Prefix=""),
+            "athena overwrite": dict(ReportVersioning="CREATE_NEW_REPORT"),
+            "athena parquet": dict(Format="textORcsv", Compression="GZIP"),
+            "redshift csv": dict(AdditionalArtifacts=["REDSHIFT"]),
+            "parquet compression": dict(AdditionalArtifacts=[], Compression="GZIP"),
+            "csv compression": dict(AdditionalArtifacts=[], Format="textORcsv",
+                                    Compression="Parquet"),
+        }
+        for label, changes in cases.items():
+            with self.subTest(label):
+                reply = self.cur("PutReportDefinition",
+                                 {"ReportDefinition": ready_definition(**changes)}, MEMBER)
+                self.assertJsonError(reply, 400, "ValidationException")
+        ok = ready_definition(AdditionalArtifacts=["REDSHIFT", "QUICKSIGHT"], Format="textORcsv",
+                              Compression="ZIP", ReportVersioning="CREATE_NEW_REPORT")
+        self.assertEqual(self.cur("PutReportDefinition", {"ReportDefinition": ok},
+                                  MEMBER).status, 200)
+
+    def test_model_constraints(self):
+        self.make_bucket()
+        reply = self.cur("PutReportDefinition", {"ReportDefinition": ready_definition(
+            "bad name", S3Prefix="has space", S3Region="mars-1", TimeUnit="WEEKLY")}, MEMBER)
+        body = self.assertJsonError(reply, 400, "ValidationException")
+        self.assertTrue(body["Message"].startswith("4 validation errors detected: "), body)
+        self.assertIn("'reportDefinition.reportName'", body["Message"])
+        reply = self.cur("PutReportDefinition", {}, MEMBER)
+        self.assertJsonError(reply, 400, "ValidationException")
+
+    def test_bucket_must_be_own_with_delivery_policy(self):
+        message = ("Failed to verify customer bucket permission. accountId= 345678901234, "
+                   "bucket: {}, region: ap-southeast-1")
+        # No such bucket; another account's bucket; a bucket without a policy.
+        for bucket in ("stompy-nowhere-bucket", "stompy-taken-bucket"):
+            reply = self.cur("PutReportDefinition",
+                             {"ReportDefinition": ready_definition(bucket=bucket)}, MEMBER)
+            self.assertJsonError(reply, 400, "ValidationException", message.format(bucket))
+        self.create_bucket("stompy-no-policy", key_id=MEMBER)
+        reply = self.cur("PutReportDefinition",
+                         {"ReportDefinition": ready_definition(bucket="stompy-no-policy")}, MEMBER)
+        self.assertJsonError(reply, 400, "ValidationException",
+                             message.format("stompy-no-policy"))
+        # StringEquals compares exactly: "definition/*" matches no report ARN.
+        self.make_bucket("stompy-string-equals", operator="StringEquals")
+        reply = self.cur("PutReportDefinition", {"ReportDefinition": ready_definition(
+            bucket="stompy-string-equals")}, MEMBER)
+        self.assertJsonError(reply, 400, "ValidationException")
+        # The bucket's region must be the report's.
+        reply = self.cur("PutReportDefinition", {"ReportDefinition": ready_definition(
+            S3Region="us-west-2")}, MEMBER)
+        self.assertJsonError(reply, 400, "ValidationException")
+        self.assertNotIn("cur:report", self.stats()["creations"])
+
+    def test_modify_and_delete(self):
+        self.make_bucket()
+        definition = ready_definition(RefreshClosedReports=False)
+        self.cur("PutReportDefinition", {"ReportDefinition": definition}, MEMBER)
+        definition["RefreshClosedReports"] = True
+        reply = self.cur("ModifyReportDefinition",
+                         {"ReportName": "stompy-cur", "ReportDefinition": definition}, MEMBER)
+        self.assertEqual(reply.status, 200, reply.body)
+        listed = self.cur("DescribeReportDefinitions", {}, MEMBER).json()["ReportDefinitions"]
+        self.assertTrue(listed[0]["RefreshClosedReports"])
+        changed = dict(definition, TimeUnit="DAILY")
+        reply = self.cur("ModifyReportDefinition",
+                         {"ReportName": "stompy-cur", "ReportDefinition": changed}, MEMBER)
+        self.assertJsonError(reply, 400, "ValidationException")
+        reply = self.cur("DeleteReportDefinition", {"ReportName": "stompy-cur"}, MEMBER)
+        self.assertEqual(reply.status, 200)
+        self.assertEqual(self.describe_all(MEMBER), ([], 1))
+        reply = self.cur("DeleteReportDefinition", {"ReportName": "stompy-cur"}, MEMBER)
+        self.assertJsonError(reply, 400, "ValidationException")
+
+    def test_fixture_reports_each_fail_one_condition(self):
+        reports = []
+        token = None
+        while True:
+            obj = self.cur("DescribeReportDefinitions",
+                           {"NextToken": token} if token else {}).json()
+            reports += obj["ReportDefinitions"]
+            token = obj.get("NextToken")
+            if not token:
+                break
+
+        def conditions(rd):
+            return ("RESOURCES" in rd["AdditionalSchemaElements"],
+                    rd.get("RefreshClosedReports") is True, rd["TimeUnit"] == "HOURLY",
+                    rd.get("AdditionalArtifacts") == ["ATHENA"] and rd["Format"] == "Parquet"
+                    and rd["ReportVersioning"] == "OVERWRITE_REPORT")
+        verdicts = {rd["ReportName"]: conditions(rd) for rd in reports}
+        self.assertEqual(verdicts.pop("stompy-ready-cur"), (True, True, True, True))
+        for name, verdict in verdicts.items():
+            self.assertEqual(verdict.count(False), 1, name)
+        self.assertEqual({v.index(False) for v in verdicts.values()}, {0, 1, 2, 3})
+
+
+# ========================================================================= Data Exports
+
+def cur2_export(name="stompy-cur2", bucket="stompy-cur-345678901234", **changes):
+    export = {
+        "Name": name,
+        "DataQuery": {
+            "QueryStatement": "SELECT identity_line_item_id, line_item_resource_id, "
+                              "line_item_unblended_cost FROM COST_AND_USAGE_REPORT",
+            "TableConfigurations": {"COST_AND_USAGE_REPORT": {
+                "TIME_GRANULARITY": "HOURLY", "INCLUDE_RESOURCES": "TRUE",
+                "INCLUDE_SPLIT_COST_ALLOCATION_DATA": "FALSE",
+                "INCLUDE_MANUAL_DISCOUNT_COMPATIBILITY": "FALSE"}}},
+        "DestinationConfigurations": {"S3Destination": {
+            "S3Bucket": bucket, "S3Prefix": "cur2", "S3Region": "ap-southeast-1",
+            "S3OutputConfigurations": {"OutputType": "CUSTOM", "Format": "PARQUET",
+                                       "Compression": "PARQUET",
+                                       "Overwrite": "OVERWRITE_REPORT"}}},
+        "RefreshCadence": {"Frequency": "SYNCHRONOUS"}}
+    export.update(changes)
+    return export
+
+
+class DataExports(EmulatorTest):
+    def make_bucket(self, principals=("bcm-data-exports.amazonaws.com",)):
+        bucket = "stompy-cur-345678901234"
+        self.assertEqual(self.create_bucket(bucket, key_id=MEMBER).status, 200)
+        self.assertEqual(self.put_policy(bucket, cur_policy(bucket, "345678901234",
+                                                            principals=principals),
+                                         key_id=MEMBER).status, 204)
+
+    def test_create_get_list_and_delivery(self):
+        self.make_bucket()
+        reply = self.dx("CreateExport", {"Export": cur2_export()}, MEMBER)
+        self.assertEqual(reply.status, 200, reply.body)
+        arn = reply.json()["ExportArn"]
+        self.assertRegex(arn, r"^arn:aws:bcm-data-exports:us-east-1:345678901234:export/"
+                              r"stompy-cur2-[-0-9a-f]+$")
+        got = self.dx("GetExport", {"ExportArn": arn}, MEMBER).json()
+        self.assertEqual(got["Export"]["Name"], "stompy-cur2")
+        self.assertEqual(got["Export"]["ExportArn"], arn)
+        self.assertEqual(got["ExportStatus"]["StatusCode"], "HEALTHY")
+        self.assertRegex(got["ExportStatus"]["CreatedAt"], r"^\d{4}-\d\d-\d\dT")
+        listed = self.dx("ListExports", {}, MEMBER).json()
+        self.assertEqual([e["ExportName"] for e in listed["Exports"]], ["stompy-cur2"])
+        self.wait_for(lambda: "LastRefreshedAt" in self.dx(
+            "GetExport", {"ExportArn": arn}, MEMBER).json()["ExportStatus"])
+        root = self.s3("GET", "/stompy-cur-345678901234?list-type=2&prefix=cur2%2Fstompy-cur2%2F",
+                       MEMBER).xml()
+        keys = [c.findtext(f"{{{S3_NS}}}Key") for c in root.findall(f"{{{S3_NS}}}Contents")]
+        self.assertTrue(any("/data/BILLING_PERIOD=" in k for k in keys), keys)
+        self.assertEqual(self.stats()["creations"]["data-exports:export"], 1)
+        self.assertEqual(self.dx("ListExports", {}, MGMT).json()["Exports"], [])
+
+    def test_paging(self):
+        self.make_bucket()
+        for i in range(3):
+            self.assertEqual(self.dx("CreateExport", {"Export": cur2_export(f"e{i}")},
+                                     MEMBER).status, 200)
+        names, token = [], None
+        while True:
+            body = {"MaxResults": 2}
+            if token:
+                body["NextToken"] = token
+            obj = self.dx("ListExports", body, MEMBER).json()
+            names += [e["ExportName"] for e in obj["Exports"]]
+            token = obj.get("NextToken")
+            if not token:
+                break
+        self.assertEqual(names, ["e0", "e1", "e2"])
+
+    def test_validation(self):
+        self.make_bucket()
+        bad_query = cur2_export()
+        bad_query["DataQuery"]["TableConfigurations"]["COST_AND_USAGE_REPORT"][
+            "INCLUDE_RESOURCES"] = "FALSE"
+        other_table = cur2_export()
+        other_table["DataQuery"]["QueryStatement"] = "SELECT a FROM NO_SUCH_TABLE"
+        csv_parquet = cur2_export()
+        csv_parquet["DestinationConfigurations"]["S3Destination"]["S3OutputConfigurations"][
+            "Format"] = "TEXT_OR_CSV"
+        for label, export in (("name", cur2_export("bad name!")),
+                              ("resource column", bad_query), ("table", other_table),
+                              ("format", csv_parquet),
+                              ("missing query", {k: v for k, v in cur2_export().items()
+                                                 if k != "DataQuery"})):
+            with self.subTest(label):
+                reply = self.dx("CreateExport", {"Export": export}, MEMBER)
+                body = self.assertJsonError(reply, 400, "ValidationException")
+                self.assertIn(body["Reason"], ("fieldValidationFailed", "other"))
+        reply = self.dx("GetExport", {"ExportArn": "arn:aws:bcm-data-exports:us-east-1:"
+                                                   "345678901234:export/none-1"}, MEMBER)
+        self.assertJsonError(reply, 400, "ResourceNotFoundException")
+
+    def test_bucket_policy_must_allow_data_exports(self):
+        self.make_bucket(principals=("billingreports.amazonaws.com",))
+        reply = self.dx("CreateExport", {"Export": cur2_export()}, MEMBER)
+        self.assertJsonError(reply, 400, "ValidationException")
+
+    def test_duplicate_name_and_quota(self):
+        self.make_bucket()
+        self.dx("CreateExport", {"Export": cur2_export()}, MEMBER)
+        reply = self.dx("CreateExport", {"Export": cur2_export()}, MEMBER)
+        self.assertJsonError(reply, 400, "ValidationException")
+        for i in range(4):
+            self.assertEqual(self.dx("CreateExport", {"Export": cur2_export(f"more{i}")},
+                                     MEMBER).status, 200)
+        reply = self.dx("CreateExport", {"Export": cur2_export("one-too-many")}, MEMBER)
+        body = self.assertJsonError(reply, 400, "ServiceQuotaExceededException")
+        self.assertEqual(body["ServiceCode"], "bcm-data-exports")
+
+
+# ======================================================================= CloudFormation
+
+def analysaver_params(bucket="stompy-cur-345678901234", token=None, **extra):
+    params = {"StackName": "StompyAnalySaver",
+              "TemplateURL": f"http://127.0.0.1:{PORT}/stompy-templates/analysaver/v3.json",
+              "Capabilities.member.1": "CAPABILITY_NAMED_IAM",
+              "Parameters.member.1.ParameterKey": "ExternalId",
+              "Parameters.member.1.ParameterValue": "stp-ext-5b1e0c9a7d",
+              "Parameters.member.2.ParameterKey": "StompyPrincipalAccountId",
+              "Parameters.member.2.ParameterValue": "111122223333",
+              "Parameters.member.3.ParameterKey": "CurBucketName",
+              "Parameters.member.3.ParameterValue": bucket}
+    if token:
+        params["ClientRequestToken"] = token
+    params.update(extra)
+    return params
+
+
+class CloudFormation(EmulatorTest):
+    def stack(self, name="StompyAnalySaver", key_id=MEMBER):
+        reply = self.cfn("DescribeStacks", {"StackName": name}, key_id)
+        self.assertEqual(reply.status, 200, reply.body)
+        return reply.xml().find(f"{CFN_NS}DescribeStacksResult/{CFN_NS}Stacks/{CFN_NS}member")
+
+    def status(self, name="StompyAnalySaver", key_id=MEMBER):
+        return self.stack(name, key_id).findtext(f"{CFN_NS}StackStatus")
+
+    def events(self, name="StompyAnalySaver", key_id=MEMBER):
+        events, token, pages = [], None, 0
+        while True:
+            params = {"StackName": name}
+            if token:
+                params["NextToken"] = token
+            root = self.cfn("DescribeStackEvents", params, key_id).xml()
+            result = root.find(f"{CFN_NS}DescribeStackEventsResult")
+            for member in result.findall(f"{CFN_NS}StackEvents/{CFN_NS}member"):
+                events.append({child.tag.split("}")[1]: child.text for child in member})
+            pages += 1
+            token = result.findtext(f"{CFN_NS}NextToken")
+            if not token:
+                return events, pages
+
+    def test_template_is_served(self):
+        reply = self.raw("GET", "/stompy-templates/analysaver/v3.json")
+        self.assertEqual(reply.status, 200)
+        self.assertIn("StompyAnalySaverRole", reply.json()["Resources"])
+        self.assertEqual(self.raw("GET", "/stompy-templates/spotainer/v2.json").status, 200)
+        self.assertEqual(self.raw("GET", "/stompy-templates/nothing/v1.json").status, 404)
+
+    def test_create_progresses_to_complete_with_outputs(self):
+        reply = self.cfn("CreateStack", analysaver_params(token="tok-1"))
+        self.assertEqual(reply.status, 200, reply.body)
+        stack_id = reply.xml().findtext(f"{CFN_NS}CreateStackResult/{CFN_NS}StackId")
+        self.assertRegex(stack_id, r"^arn:aws:cloudformation:ap-southeast-1:345678901234:stack/"
+                                   r"StompyAnalySaver/[-0-9a-f]{36}$")
+        self.wait_for(lambda: self.status() == "CREATE_COMPLETE")
+        stack = self.stack()
+        self.assertEqual(stack.findtext(f"{CFN_NS}StackId"), stack_id)
+        outputs = {m.findtext(f"{CFN_NS}OutputKey"): m.findtext(f"{CFN_NS}OutputValue")
+                   for m in stack.findall(f"{CFN_NS}Outputs/{CFN_NS}member")}
+        self.assertEqual(outputs, {"RoleArn": "arn:aws:iam::345678901234:role/StompyAnalySaverRole"})
+        events, _ = self.events()
+        statuses = [(e["LogicalResourceId"], e["ResourceStatus"]) for e in reversed(events)]
+        self.assertEqual(statuses, [
+            ("StompyAnalySaver", "CREATE_IN_PROGRESS"),
+            ("StompyAnalySaverRole", "CREATE_IN_PROGRESS"),
+            ("StompyAnalySaverRole", "CREATE_IN_PROGRESS"),
+            ("StompyAnalySaverRole", "CREATE_COMPLETE"),
+            ("StompyAnalySaver", "CREATE_COMPLETE")])
+        self.assertTrue(all(e["ClientRequestToken"] == "tok-1" for e in events))
+        timestamps = [e["Timestamp"] for e in events]
+        self.assertEqual(timestamps, sorted(timestamps, reverse=True))
+        # By id too, and the stack is per region.
+        self.assertEqual(self.status(stack_id), "CREATE_COMPLETE")
+        reply = self.cfn("DescribeStacks", {"StackName": "StompyAnalySaver"}, MEMBER, "us-east-1")
+        self.assertCfnError(reply, "ValidationError",
+                            "Stack with id StompyAnalySaver does not exist")
+        self.assertEqual(self.stats()["creations"], {"cloudformation:stack": 1})
+
+    def test_client_request_token_idempotency(self):
+        first = self.cfn("CreateStack", analysaver_params(token="same-token")).xml()
+        again = self.cfn("CreateStack", analysaver_params(token="same-token")).xml()
+        path = f"{CFN_NS}CreateStackResult/{CFN_NS}StackId"
+        self.assertEqual(first.findtext(path), again.findtext(path))
+        self.assertEqual(self.stats()["creations"], {"cloudformation:stack": 1})
+        reply = self.cfn("CreateStack", analysaver_params(token="other-token"))
+        self.assertEqual(reply.status, 400)
+        root = reply.xml()
+        self.assertEqual(root.findtext(f"{CFN_NS}Error/{CFN_NS}Code"), "AlreadyExistsException")
+        self.assertEqual(root.findtext(f"{CFN_NS}Error/{CFN_NS}Message"),
+                         "Stack [StompyAnalySaver] already exists")
+
+    def assertCfnError(self, reply, code, message=None):
+        self.assertEqual(reply.status, 400, reply.body)
+        root = reply.xml()
+        self.assertEqual(root.tag, f"{CFN_NS}ErrorResponse")
+        self.assertEqual(root.findtext(f"{CFN_NS}Error/{CFN_NS}Code"), code)
+        if message is not None:
+            self.assertEqual(root.findtext(f"{CFN_NS}Error/{CFN_NS}Message"), message)
+        self.assertEqual(root.findtext(f"{CFN_NS}RequestId"), reply.headers["x-amzn-RequestId"])
+
+    def test_parameters_and_capabilities_are_checked(self):
+        params = analysaver_params()
+        del params["Parameters.member.3.ParameterKey"], params["Parameters.member.3.ParameterValue"]
+        self.assertCfnError(self.cfn("CreateStack", params), "ValidationError",
+                            "Parameters: [CurBucketName] must have values")
+        self.assertCfnError(self.cfn("CreateStack", analysaver_params(bucket="Bad_Bucket")),
+                            "ValidationError",
+                            "Parameter 'CurBucketName' must match pattern "
+                            "^[a-z0-9][a-z0-9.-]*[a-z0-9]$")
+        params = analysaver_params(**{"Parameters.member.4.ParameterKey": "Nope",
+                                      "Parameters.member.4.ParameterValue": "x"})
+        self.assertCfnError(self.cfn("CreateStack", params), "ValidationError",
+                            "Parameters: [Nope] do not exist in the template")
+        params = analysaver_params()
+        del params["Capabilities.member.1"]
+        self.assertCfnError(self.cfn("CreateStack", params), "InsufficientCapabilitiesException",
+                            "Requires capabilities : [CAPABILITY_NAMED_IAM]")
+        params["Capabilities.member.1"] = "CAPABILITY_IAM"
+        self.assertCfnError(self.cfn("CreateStack", params), "InsufficientCapabilitiesException",
+                            "Requires capabilities : [CAPABILITY_NAMED_IAM]")
+        params = analysaver_params(TemplateURL=f"http://127.0.0.1:{PORT}/stompy-templates/x.json")
+        self.assertCfnError(self.cfn("CreateStack", params), "ValidationError")
+        params = analysaver_params(StackName="bad name")
+        self.assertCfnError(self.cfn("CreateStack", params), "ValidationError")
+        self.assertEqual(self.stats()["creations"], {})
+
+    def test_stack_fail_fault_rolls_back(self):
+        self.fault(target="cloudformation:CreateStack", kind="stack_fail",
+                   reason="StompyAnalySaverRole already exists")
+        self.assertEqual(self.cfn("CreateStack", analysaver_params()).status, 200)
+        self.wait_for(lambda: self.status() == "ROLLBACK_COMPLETE")
+        stack = self.stack()
+        self.assertIsNone(stack.find(f"{CFN_NS}Outputs"))
+        events, _ = self.events()
+        failed = [e for e in events if e["ResourceStatus"] == "CREATE_FAILED"]
+        self.assertEqual(len(failed), 1)
+        self.assertEqual(failed[0]["LogicalResourceId"], "StompyAnalySaverRole")
+        self.assertEqual(failed[0]["ResourceStatusReason"], "StompyAnalySaverRole already exists")
+        stack_statuses = [e["ResourceStatus"] for e in reversed(events)
+                          if e["ResourceType"] == "AWS::CloudFormation::Stack"]
+        self.assertEqual(stack_statuses, ["CREATE_IN_PROGRESS", "ROLLBACK_IN_PROGRESS",
+                                          "ROLLBACK_COMPLETE"])
+        # The name stays taken until the stack is deleted.
+        self.assertCfnError(self.cfn("CreateStack", analysaver_params()), "AlreadyExistsException")
+        self.assertEqual(self.cfn("DeleteStack", {"StackName": "StompyAnalySaver"}).status, 200)
+        self.wait_for(lambda: self.cfn("DescribeStacks", {"StackName": "StompyAnalySaver"},
+                                       MEMBER).status == 400)
+        self.assertCfnError(self.cfn("DescribeStacks", {"StackName": "StompyAnalySaver"}),
+                            "ValidationError", "Stack with id StompyAnalySaver does not exist")
+        self.assertEqual(self.cfn("CreateStack", analysaver_params()).status, 200)
+        self.wait_for(lambda: self.status() == "CREATE_COMPLETE")
+
+    def test_named_role_conflict_between_stacks(self):
+        self.cfn("CreateStack", analysaver_params())
+        self.wait_for(lambda: self.status() == "CREATE_COMPLETE")
+        other = analysaver_params(StackName="StompyAnalySaver2")
+        self.assertEqual(self.cfn("CreateStack", other, MEMBER, "us-east-1").status, 200)
+        self.wait_for(lambda: self.cfn("DescribeStacks", {"StackName": "StompyAnalySaver2"},
+                                       MEMBER, "us-east-1").xml().findtext(
+            f".//{CFN_NS}StackStatus") == "ROLLBACK_COMPLETE")
+
+    def test_delete_stack_and_events_paging(self):
+        self.control("timings", {"stack_seconds": 0.2})
+        params = {"StackName": "Spot0", "TemplateURL":
+                  f"http://127.0.0.1:{PORT}/stompy-templates/spotainer/v2.json",
+                  "Capabilities.member.1": "CAPABILITY_NAMED_IAM",
+                  "Parameters.member.1.ParameterKey": "ExternalId",
+                  "Parameters.member.1.ParameterValue": "stp-ext",
+                  "Parameters.member.2.ParameterKey": "StompyPrincipalAccountId",
+                  "Parameters.member.2.ParameterValue": "111122223333"}
+        self.assertEqual(self.cfn("CreateStack", params, SOLO).status, 200)
+        self.wait_for(lambda: self.status("Spot0", SOLO) == "CREATE_COMPLETE")
+        stack_id = self.stack("Spot0", SOLO).findtext(f"{CFN_NS}StackId")
+        self.assertEqual(self.cfn("DeleteStack", {"StackName": "Spot0",
+                                                  "ClientRequestToken": "del-1"}, SOLO).status, 200)
+        self.wait_for(lambda: self.status(stack_id, SOLO) == "DELETE_COMPLETE")
+        events, pages = self.events(stack_id, SOLO)
+        self.assertEqual(pages, 1)
+        self.assertEqual(events[0]["ResourceStatus"], "DELETE_COMPLETE")
+        self.assertEqual(events[0]["ClientRequestToken"], "del-1")
+        # The name is free again once deleted.
+        for _ in range(2):
+            self.assertEqual(self.cfn("CreateStack", params, SOLO).status, 200)
+            self.wait_for(lambda: self.status("Spot0", SOLO) == "CREATE_COMPLETE")
+            new_id = self.stack("Spot0", SOLO).findtext(f"{CFN_NS}StackId")
+            self.cfn("DeleteStack", {"StackName": "Spot0"}, SOLO)
+            self.wait_for(lambda: self.status(new_id, SOLO) == "DELETE_COMPLETE")
+        self.assertEqual(self.stats()["creations"], {"cloudformation:stack": 3})
+        many = {"StackName": "Many", "TemplateBody": json.dumps({"Resources": {
+            f"Topic{i}": {"Type": "AWS::SNS::Topic"} for i in range(6)}})}
+        self.assertEqual(self.cfn("CreateStack", many, SOLO).status, 200)
+        self.wait_for(lambda: self.status("Many", SOLO) == "CREATE_COMPLETE")
+        events, pages = self.events("Many", SOLO)
+        self.assertEqual(len(events), 2 + 6 * 3)
+        self.assertEqual(pages, 2)
+        self.assertEqual(len({e["EventId"] for e in events}), len(events))
+
+    def test_stack_duration_control(self):
+        reply = self.raw("POST", "/_emulator/timings", json.dumps(
+            {"stack_seconds": 300, "stack_name": "StompyAnalySaver"}).encode())
+        self.assertEqual(reply.status, 200, reply.body)
+        self.cfn("CreateStack", analysaver_params())
+        time.sleep(0.5)
+        self.assertEqual(self.status(), "CREATE_IN_PROGRESS")
+        self.assertEqual(self.raw("POST", "/_emulator/timings", b'{"nope": 1}').status, 400)
+
+    def test_missing_stack(self):
+        self.assertCfnError(self.cfn("DescribeStacks", {"StackName": "Nope"}), "ValidationError",
+                            "Stack with id Nope does not exist")
+        self.assertCfnError(self.cfn("DescribeStackEvents", {"StackName": "Nope"}),
+                            "ValidationError", "Stack [Nope] does not exist")
+        self.assertEqual(self.cfn("DeleteStack", {"StackName": "Nope"}).status, 200)
+
+    def test_throttle_and_unknown_action(self):
+        self.fault(target="cloudformation:DescribeStacks", kind="throttle")
+        self.assertCfnError(self.cfn("DescribeStacks"), "Throttling", "Rate exceeded")
+        self.assertCfnError(self.cfn("Frobnicate"), "InvalidAction")
+        self.assertEqual(self.cfn("DescribeStacks").status, 200)
+
 
 class Transport(EmulatorTest):
     def test_keep_alive_counts_one_connection(self):
