@@ -127,6 +127,12 @@ assert_fresh (StompyOnboarding *model)
   g_assert_null (stompy_onboarding_get_access_key_id (model));
   g_assert_null (stompy_onboarding_get_account_id (model));
   g_assert_null (stompy_onboarding_get_identity (model));
+  g_assert_cmpint (stompy_cur_choice_get_origin (stompy_onboarding_get_cur_choice (model)), ==,
+                   STOMPY_CUR_ORIGIN_NONE);
+  g_assert_null (stompy_stack_record_get_stack_name (
+                   stompy_onboarding_get_stack (model, STOMPY_PRODUCT_ANALYSAVER)));
+  g_assert_null (stompy_stack_record_get_role_arn (
+                   stompy_onboarding_get_stack (model, STOMPY_PRODUCT_SPOTAINER)));
 }
 
 static void
@@ -205,7 +211,10 @@ test_round_trip (Fixture       *fixture,
   g_assert_true (g_file_get_contents (fixture->path, &contents, NULL, NULL));
   g_assert_nonnull (strstr (contents, "\"version\" : 1"));
   g_assert_null (strstr (contents, "secret"));
-  g_assert_null (strstr (contents, "token"));
+  /* The only "token" is CloudFormation's ClientRequestToken, an idempotency
+   * key that is no secret; no session or Stompy token may appear. */
+  for (const char *p = strstr (contents, "token"); p != NULL; p = strstr (p + 1, "token"))
+    g_assert_true (p - contents >= 15 && strncmp (p - 15, "client-request-", 15) == 0);
   g_assert_null (strstr (contents, "password"));
 }
 
@@ -394,6 +403,19 @@ static const DamagedCase damaged_cases[] = {
     "{\"version\": 1, \"account_id\": \"345678901234\", \"identity\": {\"account_id\": "
     "\"210987654321\", \"arn\": \"arn:aws:iam::210987654321:root\", \"is_root\": true, "
     "\"organization_role\": \"management\"}}", -1 },
+  { "analysaver-not-object", "{\"version\": 1, \"analysaver\": [1]}", -1 },
+  { "cur-kind-unknown",
+    "{\"version\": 1, \"analysaver\": {\"cur\": {\"kind\": \"cur3\"}}}", -1 },
+  { "cur-origin-without-bucket",
+    "{\"version\": 1, \"analysaver\": {\"cur\": {\"origin\": \"created\", "
+    "\"report_name\": \"stompy-cur\"}}}", -1 },
+  { "cur-confirmed-string",
+    "{\"version\": 1, \"analysaver\": {\"cur\": {\"billing_access_confirmed\": \"yes\"}}}", -1 },
+  { "stack-role-arn-not-role",
+    "{\"version\": 1, \"spotainer\": {\"stack\": {\"role-arn\": "
+    "\"arn:aws:s3:::stompy-cur\"}}}", -1 },
+  { "stack-name-wrong-type",
+    "{\"version\": 1, \"spotainer\": {\"stack\": {\"stack-name\": 7}}}", -1 },
 };
 
 static void
@@ -419,6 +441,8 @@ test_damaged (Fixture       *fixture,
   stompy_onboarding_set_autosave (model, FALSE);
   stompy_onboarding_set_step (model, STOMPY_STEP_CONNECT);
   stompy_onboarding_set_profile (model, "before");
+  stompy_stack_record_set_stack_name (stompy_onboarding_get_stack (model, STOMPY_PRODUCT_ANALYSAVER),
+                                      "before");
 
   g_assert_false (stompy_onboarding_load (model, &error));
   g_assert_error (error, STOMPY_ERROR, STOMPY_ERROR_STATE_FILE);
@@ -749,6 +773,74 @@ test_notify_only_on_change (void)
   g_assert_true (G_TYPE_IS_ENUM (STOMPY_TYPE_CREDENTIAL_SOURCE));
   g_assert_true (G_TYPE_IS_FLAGS (STOMPY_TYPE_RECOMMENDATIONS));
 }
+/* The later steps' parts travel through the file, are saved when they change,
+ * and are cleared by "Start Over". */
+static void
+test_parts_round_trip (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(StompyOnboarding) model = stompy_onboarding_new (fixture->path);
+  g_autoptr(StompyOnboarding) loaded = stompy_onboarding_new (fixture->path);
+  g_autoptr(GError) error = NULL;
+  StompyCurChoice *cur;
+  StompyStackRecord *stack;
+  guint saves;
+
+  stompy_onboarding_set_autosave (loaded, FALSE);
+  g_assert_true (stompy_onboarding_load (model, &error));
+  g_assert_no_error (error);
+
+  cur = stompy_onboarding_get_cur_choice (model);
+  stompy_cur_choice_set_billing_access_confirmed (cur, TRUE);
+  stompy_cur_choice_set_kind (cur, STOMPY_CUR_KIND_DATA_EXPORT);
+  stompy_cur_choice_set_report (cur, STOMPY_CUR_ORIGIN_CREATED, "stompy-cur",
+                                "stompy-cur-210987654321", "cur", "ap-southeast-1");
+  stack = stompy_onboarding_get_stack (model, STOMPY_PRODUCT_SPOTAINER);
+  stompy_stack_record_set_stack_name (stack, "StompySpoTainer");
+  stompy_stack_record_set_client_request_token (stack, "5b0c0f0e-1111-4222-8333-944445555666");
+  stompy_stack_record_set_stack_id (stack, "arn:aws:cloudformation:ap-southeast-1:210987654321:"
+                                    "stack/StompySpoTainer/0a1b");
+  stompy_stack_record_set_status (stack, "CREATE_COMPLETE", NULL);
+  stompy_stack_record_set_role_arn (stack, "arn:aws:iam::210987654321:role/StompySpoTainerRole",
+                                    TRUE);
+
+  /* A change of a part schedules the one coalesced save, like the model's own. */
+  saves = stompy_onboarding_get_save_count (model);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (stompy_onboarding_get_save_count (model), ==, saves + 1);
+
+  g_assert_true (stompy_onboarding_load (loaded, &error));
+  g_assert_no_error (error);
+  cur = stompy_onboarding_get_cur_choice (loaded);
+  g_assert_true (stompy_cur_choice_get_billing_access_confirmed (cur));
+  g_assert_cmpint (stompy_cur_choice_get_kind (cur), ==, STOMPY_CUR_KIND_DATA_EXPORT);
+  g_assert_cmpint (stompy_cur_choice_get_origin (cur), ==, STOMPY_CUR_ORIGIN_CREATED);
+  g_assert_cmpstr (stompy_cur_choice_get_report_name (cur), ==, "stompy-cur");
+  g_assert_cmpstr (stompy_cur_choice_get_bucket (cur), ==, "stompy-cur-210987654321");
+  g_assert_cmpstr (stompy_cur_choice_get_prefix (cur), ==, "cur");
+  g_assert_cmpstr (stompy_cur_choice_get_region (cur), ==, "ap-southeast-1");
+  g_assert_true (stompy_cur_choice_is_complete (cur));
+
+  stack = stompy_onboarding_get_stack (loaded, STOMPY_PRODUCT_SPOTAINER);
+  g_assert_cmpstr (stompy_stack_record_get_stack_name (stack), ==, "StompySpoTainer");
+  g_assert_cmpstr (stompy_stack_record_get_client_request_token (stack), ==,
+                   "5b0c0f0e-1111-4222-8333-944445555666");
+  g_assert_cmpstr (stompy_stack_record_get_status (stack), ==, "CREATE_COMPLETE");
+  g_assert_cmpstr (stompy_stack_record_get_role_arn (stack), ==,
+                   "arn:aws:iam::210987654321:role/StompySpoTainerRole");
+  g_assert_true (stompy_stack_record_get_role_arn_pasted (stack));
+  g_assert_true (stompy_stack_record_is_complete (stack));
+  g_assert_false (stompy_stack_record_is_complete (
+                    stompy_onboarding_get_stack (loaded, STOMPY_PRODUCT_ANALYSAVER)));
+
+  stompy_onboarding_reset (loaded);
+  g_assert_false (stompy_cur_choice_is_complete (stompy_onboarding_get_cur_choice (loaded)));
+  g_assert_false (stompy_cur_choice_get_billing_access_confirmed (
+                    stompy_onboarding_get_cur_choice (loaded)));
+  g_assert_null (stompy_stack_record_get_role_arn (stack));
+  g_assert_null (stompy_stack_record_get_client_request_token (stack));
+}
 
 int
 main (int    argc,
@@ -769,6 +861,7 @@ main (int    argc,
   ADD ("autosave/pending-change-written-on-dispose", test_pending_save_written_on_dispose);
   ADD ("autosave/failure-is-kept-not-fatal", test_autosave_error_kept);
   ADD ("reset/forgets-everything-and-deletes-the-file", test_reset);
+  ADD ("state-file/report-and-stacks-round-trip", test_parts_round_trip);
 
   for (guint i = 0; i < G_N_ELEMENTS (damaged_cases); i++)
     {

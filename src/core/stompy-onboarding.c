@@ -27,14 +27,13 @@
 #include <json-glib/json-glib.h>
 
 #include "stompy-error.h"
+#include "stompy-json-read.h"
 #include "stompy-onboarding.h"
 #include "stompy-validate.h"
 
 #define STATE_FILE_VERSION 1
 /* Far above any real state (a few hundred bytes): a bigger file is not ours. */
 #define STATE_FILE_MAX_SIZE (256 * 1024)
-/* Longest string member accepted (profile names, organization names…). */
-#define STATE_STRING_MAX 1024
 
 #define ALL_PRODUCTS (STOMPY_PRODUCT_ANALYSAVER | STOMPY_PRODUCT_SPOTAINER)
 
@@ -128,6 +127,10 @@ struct _StompyOnboarding
   char                   *account_id;
   StompyAwsIdentity      *identity;
   StompyRecommendations   recommendations;
+  /* The later steps' parts; their changes are saved like the model's own. */
+  StompyCurChoice        *cur;
+  StompyStackRecord      *analysaver_stack;
+  StompyStackRecord      *spotainer_stack;
 
   gboolean                autosave;
   /* > 0 while loading or resetting: those changes come from or go to the file
@@ -316,6 +319,14 @@ stompy_onboarding_notify (GObject    *object,
 }
 
 static void
+part_notify_cb (GObject    *part,
+                GParamSpec *pspec,
+                gpointer    user_data)
+{
+  schedule_save (STOMPY_ONBOARDING (user_data));
+}
+
+static void
 stompy_onboarding_constructed (GObject *object)
 {
   StompyOnboarding *self = STOMPY_ONBOARDING (object);
@@ -355,6 +366,12 @@ stompy_onboarding_finalize (GObject *object)
   g_free (self->account_id);
   g_clear_pointer (&self->identity, stompy_aws_identity_free);
   g_clear_error (&self->save_error);
+  g_signal_handlers_disconnect_by_func (self->cur, part_notify_cb, self);
+  g_signal_handlers_disconnect_by_func (self->analysaver_stack, part_notify_cb, self);
+  g_signal_handlers_disconnect_by_func (self->spotainer_stack, part_notify_cb, self);
+  g_clear_object (&self->cur);
+  g_clear_object (&self->analysaver_stack);
+  g_clear_object (&self->spotainer_stack);
 
   G_OBJECT_CLASS (stompy_onboarding_parent_class)->finalize (object);
 }
@@ -512,6 +529,13 @@ stompy_onboarding_init (StompyOnboarding *self)
   self->step = STOMPY_STEP_SIGN_IN;
   self->credential_source = STOMPY_CREDENTIAL_SOURCE_PROFILE;
   self->recommendations = stompy_recommendations_for (STOMPY_ORGANIZATION_ROLE_UNKNOWN, FALSE);
+
+  self->cur = stompy_cur_choice_new ();
+  self->analysaver_stack = stompy_stack_record_new ();
+  self->spotainer_stack = stompy_stack_record_new ();
+  g_signal_connect (self->cur, "notify", G_CALLBACK (part_notify_cb), self);
+  g_signal_connect (self->analysaver_stack, "notify", G_CALLBACK (part_notify_cb), self);
+  g_signal_connect (self->spotainer_stack, "notify", G_CALLBACK (part_notify_cb), self);
 }
 
 /* --------------------------------------------------------------- public API */
@@ -839,6 +863,25 @@ stompy_onboarding_get_recommendations (StompyOnboarding *self)
   return self->recommendations;
 }
 
+StompyCurChoice *
+stompy_onboarding_get_cur_choice (StompyOnboarding *self)
+{
+  g_return_val_if_fail (STOMPY_IS_ONBOARDING (self), NULL);
+
+  return self->cur;
+}
+
+StompyStackRecord *
+stompy_onboarding_get_stack (StompyOnboarding *self,
+                             StompyProducts    product)
+{
+  g_return_val_if_fail (STOMPY_IS_ONBOARDING (self), NULL);
+  g_return_val_if_fail (product == STOMPY_PRODUCT_ANALYSAVER ||
+                        product == STOMPY_PRODUCT_SPOTAINER, NULL);
+
+  return product == STOMPY_PRODUCT_ANALYSAVER ? self->analysaver_stack : self->spotainer_stack;
+}
+
 /* -------------------------------------------------------------- state file */
 
 /* Everything the file holds, parsed completely before any of it is applied so
@@ -854,6 +897,11 @@ typedef struct
   char                   *access_key_id;
   char                   *account_id;
   StompyAwsIdentity      *identity;
+  /* Parsed into scratch parts first, copied into the model's only when the
+   * whole file is good. */
+  StompyCurChoice        *cur;
+  StompyStackRecord      *analysaver_stack;
+  StompyStackRecord      *spotainer_stack;
 } State;
 
 static void
@@ -865,6 +913,50 @@ state_clear (State *state)
   g_free (state->access_key_id);
   g_free (state->account_id);
   g_clear_pointer (&state->identity, stompy_aws_identity_free);
+  g_clear_object (&state->cur);
+  g_clear_object (&state->analysaver_stack);
+  g_clear_object (&state->spotainer_stack);
+}
+
+/* Copies a part through its own JSON form, so a part has one definition of
+ * what it holds. */
+static void
+copy_part (gpointer  from,
+           gpointer  to,
+           void    (*to_json) (gpointer, JsonBuilder *),
+           gboolean (*load_json) (gpointer, JsonObject *, char **))
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *problem = NULL;
+
+  to_json (from, builder);
+  node = json_builder_get_root (builder);
+  if (!load_json (to, json_node_get_object (node), &problem))
+    g_critical ("A part of the onboarding state did not copy: %s", problem);
+}
+
+static void
+apply_part (gpointer          from,
+            gpointer          to,
+            GType             type)
+{
+  if (type == STOMPY_TYPE_CUR_CHOICE)
+    {
+      if (from == NULL)
+        stompy_cur_choice_clear (to);
+      else
+        copy_part (from, to, (gpointer) stompy_cur_choice_to_json,
+                   (gpointer) stompy_cur_choice_load_json);
+    }
+  else
+    {
+      if (from == NULL)
+        stompy_stack_record_clear (to);
+      else
+        copy_part (from, to, (gpointer) stompy_stack_record_to_json,
+                   (gpointer) stompy_stack_record_load_json);
+    }
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (State, state_clear)
@@ -884,102 +976,10 @@ apply_state (StompyOnboarding *self,
    * and setting the identity then brings its own account id. */
   stompy_onboarding_set_account_id (self, state->account_id);
   stompy_onboarding_set_identity (self, state->identity);
+  apply_part (state->cur, self->cur, STOMPY_TYPE_CUR_CHOICE);
+  apply_part (state->analysaver_stack, self->analysaver_stack, STOMPY_TYPE_STACK_RECORD);
+  apply_part (state->spotainer_stack, self->spotainer_stack, STOMPY_TYPE_STACK_RECORD);
   g_object_thaw_notify (G_OBJECT (self));
-}
-
-/* A string member: absent or null is NULL; anything but a string of printable
- * text of a sane length is a damaged file. */
-static gboolean
-read_string (JsonObject  *object,
-             const char  *name,
-             char       **out,
-             char       **problem)
-{
-  JsonNode *node = json_object_get_member (object, name);
-  const char *value;
-
-  *out = NULL;
-
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return TRUE;
-
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    {
-      *problem = g_strdup_printf ("\"%s\" is not a string", name);
-      return FALSE;
-    }
-
-  value = json_node_get_string (node);
-  if (strlen (value) > STATE_STRING_MAX || !g_utf8_validate (value, -1, NULL))
-    {
-      *problem = g_strdup_printf ("\"%s\" is too long or not UTF-8", name);
-      return FALSE;
-    }
-  for (const char *p = value; *p != '\0'; p++)
-    {
-      if ((guchar) *p < 0x20 || *p == 0x7f)
-        {
-          *problem = g_strdup_printf ("\"%s\" contains a control character", name);
-          return FALSE;
-        }
-    }
-
-  if (*value != '\0')
-    *out = g_strdup (value);
-  return TRUE;
-}
-
-static gboolean
-read_account_id (JsonObject  *object,
-                 const char  *name,
-                 char       **out,
-                 char       **problem)
-{
-  if (!read_string (object, name, out, problem))
-    return FALSE;
-
-  if (*out != NULL && !stompy_validate_account_id (*out, NULL, NULL))
-    {
-      g_clear_pointer (out, g_free);
-      *problem = g_strdup_printf ("\"%s\" is not a 12-digit account id", name);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-static gboolean
-read_enum (JsonObject  *object,
-           const char  *name,
-           GType        type,
-           int          fallback,
-           int         *out,
-           char       **problem)
-{
-  JsonNode *node = json_object_get_member (object, name);
-  g_autoptr(GEnumClass) klass = NULL;
-  GEnumValue *value;
-
-  *out = fallback;
-  if (node == NULL)
-    return TRUE;
-
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    {
-      *problem = g_strdup_printf ("\"%s\" is not a string", name);
-      return FALSE;
-    }
-
-  klass = g_type_class_ref (type);
-  value = g_enum_get_value_by_nick (klass, json_node_get_string (node));
-  if (value == NULL)
-    {
-      *problem = g_strdup_printf ("\"%s\" has an unknown value", name);
-      return FALSE;
-    }
-
-  *out = value->value;
-  return TRUE;
 }
 
 static gboolean
@@ -1046,12 +1046,12 @@ read_identity (JsonObject         *root,
   object = json_node_get_object (node);
 
   identity = g_new0 (StompyAwsIdentity, 1);
-  if (!read_account_id (object, "account_id", &identity->account_id, problem)
-      || !read_string (object, "arn", &identity->arn, problem)
-      || !read_string (object, "user_id", &identity->user_id, problem)
-      || !read_string (object, "organization_role", &role, problem)
-      || !read_string (object, "organization_id", &identity->organization_id, problem)
-      || !read_account_id (object, "management_account_id",
+  if (!stompy_json_read_account_id (object, "account_id", &identity->account_id, problem)
+      || !stompy_json_read_string (object, "arn", &identity->arn, problem)
+      || !stompy_json_read_string (object, "user_id", &identity->user_id, problem)
+      || !stompy_json_read_string (object, "organization_role", &role, problem)
+      || !stompy_json_read_string (object, "organization_id", &identity->organization_id, problem)
+      || !stompy_json_read_account_id (object, "management_account_id",
                            &identity->management_account_id, problem))
     return FALSE;
 
@@ -1078,6 +1078,54 @@ read_identity (JsonObject         *root,
   identity->is_root = json_node_get_boolean (is_root);
 
   *out = g_steal_pointer (&identity);
+  return TRUE;
+}
+
+/* "analysaver": { "cur": {…}, "stack": {…} }, "spotainer": { "stack": {…} } */
+static gboolean
+read_product_parts (JsonObject  *root,
+                    State       *state,
+                    char       **problem)
+{
+  JsonObject *analysaver, *spotainer, *part;
+
+  if (!stompy_json_read_object (root, "analysaver", &analysaver, problem)
+      || !stompy_json_read_object (root, "spotainer", &spotainer, problem))
+    return FALSE;
+
+  if (analysaver != NULL)
+    {
+      if (!stompy_json_read_object (analysaver, "cur", &part, problem))
+        return FALSE;
+      if (part != NULL)
+        {
+          state->cur = stompy_cur_choice_new ();
+          if (!stompy_cur_choice_load_json (state->cur, part, problem))
+            return FALSE;
+        }
+
+      if (!stompy_json_read_object (analysaver, "stack", &part, problem))
+        return FALSE;
+      if (part != NULL)
+        {
+          state->analysaver_stack = stompy_stack_record_new ();
+          if (!stompy_stack_record_load_json (state->analysaver_stack, part, problem))
+            return FALSE;
+        }
+    }
+
+  if (spotainer != NULL)
+    {
+      if (!stompy_json_read_object (spotainer, "stack", &part, problem))
+        return FALSE;
+      if (part != NULL)
+        {
+          state->spotainer_stack = stompy_stack_record_new ();
+          if (!stompy_stack_record_load_json (state->spotainer_stack, part, problem))
+            return FALSE;
+        }
+    }
+
   return TRUE;
 }
 
@@ -1119,16 +1167,17 @@ parse_state (const char *data,
       return FALSE;
     }
 
-  if (!read_enum (root, "step", STOMPY_TYPE_STEP, STOMPY_STEP_SIGN_IN, &step, problem)
-      || !read_enum (root, "credential_source", STOMPY_TYPE_CREDENTIAL_SOURCE,
+  if (!stompy_json_read_enum (root, "step", STOMPY_TYPE_STEP, STOMPY_STEP_SIGN_IN, &step, problem)
+      || !stompy_json_read_enum (root, "credential_source", STOMPY_TYPE_CREDENTIAL_SOURCE,
                      STOMPY_CREDENTIAL_SOURCE_PROFILE, &source, problem)
       || !read_products (root, &state->products, problem)
-      || !read_string (root, "stompy_email", &state->stompy_email, problem)
-      || !read_string (root, "stompy_organization", &state->stompy_organization, problem)
-      || !read_string (root, "profile", &state->profile, problem)
-      || !read_string (root, "access_key_id", &state->access_key_id, problem)
-      || !read_account_id (root, "account_id", &state->account_id, problem)
-      || !read_identity (root, &state->identity, problem))
+      || !stompy_json_read_string (root, "stompy_email", &state->stompy_email, problem)
+      || !stompy_json_read_string (root, "stompy_organization", &state->stompy_organization, problem)
+      || !stompy_json_read_string (root, "profile", &state->profile, problem)
+      || !stompy_json_read_string (root, "access_key_id", &state->access_key_id, problem)
+      || !stompy_json_read_account_id (root, "account_id", &state->account_id, problem)
+      || !read_identity (root, &state->identity, problem)
+      || !read_product_parts (root, state, problem))
     return FALSE;
 
   state->step = step;
@@ -1260,14 +1309,6 @@ build_state (StompyOnboarding *self)
   g_autoptr(GEnumClass) steps = g_type_class_ref (STOMPY_TYPE_STEP);
   g_autoptr(GEnumClass) sources = g_type_class_ref (STOMPY_TYPE_CREDENTIAL_SOURCE);
 
-#define ADD_STRING(name, value) \
-  G_STMT_START { \
-    json_builder_set_member_name (builder, name); \
-    if ((value) != NULL) \
-      json_builder_add_string_value (builder, value); \
-    else \
-      json_builder_add_null_value (builder); \
-  } G_STMT_END
 
   json_builder_begin_object (builder);
 
@@ -1285,28 +1326,28 @@ build_state (StompyOnboarding *self)
     json_builder_add_string_value (builder, "spotainer");
   json_builder_end_array (builder);
 
-  ADD_STRING ("stompy_email", self->stompy_email);
-  ADD_STRING ("stompy_organization", self->stompy_organization);
+  stompy_json_add_string (builder, "stompy_email", self->stompy_email);
+  stompy_json_add_string (builder, "stompy_organization", self->stompy_organization);
 
   json_builder_set_member_name (builder, "credential_source");
   json_builder_add_string_value (builder,
                                  g_enum_get_value (sources, self->credential_source)->value_nick);
-  ADD_STRING ("profile", self->profile);
-  ADD_STRING ("access_key_id", self->access_key_id);
-  ADD_STRING ("account_id", self->account_id);
+  stompy_json_add_string (builder, "profile", self->profile);
+  stompy_json_add_string (builder, "access_key_id", self->access_key_id);
+  stompy_json_add_string (builder, "account_id", self->account_id);
 
   json_builder_set_member_name (builder, "identity");
   if (self->identity != NULL)
     {
       json_builder_begin_object (builder);
-      ADD_STRING ("account_id", self->identity->account_id);
-      ADD_STRING ("arn", self->identity->arn);
-      ADD_STRING ("user_id", self->identity->user_id);
+      stompy_json_add_string (builder, "account_id", self->identity->account_id);
+      stompy_json_add_string (builder, "arn", self->identity->arn);
+      stompy_json_add_string (builder, "user_id", self->identity->user_id);
       json_builder_set_member_name (builder, "is_root");
       json_builder_add_boolean_value (builder, self->identity->is_root);
-      ADD_STRING ("organization_role", role_to_string (self->identity->organization_role));
-      ADD_STRING ("organization_id", self->identity->organization_id);
-      ADD_STRING ("management_account_id", self->identity->management_account_id);
+      stompy_json_add_string (builder, "organization_role", role_to_string (self->identity->organization_role));
+      stompy_json_add_string (builder, "organization_id", self->identity->organization_id);
+      stompy_json_add_string (builder, "management_account_id", self->identity->management_account_id);
       json_builder_end_object (builder);
     }
   else
@@ -1314,9 +1355,22 @@ build_state (StompyOnboarding *self)
       json_builder_add_null_value (builder);
     }
 
+  json_builder_set_member_name (builder, "analysaver");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "cur");
+  stompy_cur_choice_to_json (self->cur, builder);
+  json_builder_set_member_name (builder, "stack");
+  stompy_stack_record_to_json (self->analysaver_stack, builder);
   json_builder_end_object (builder);
 
-#undef ADD_STRING
+  json_builder_set_member_name (builder, "spotainer");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "stack");
+  stompy_stack_record_to_json (self->spotainer_stack, builder);
+  json_builder_end_object (builder);
+
+  json_builder_end_object (builder);
+
 
   return json_builder_get_root (builder);
 }

@@ -9,6 +9,8 @@
 #include <gio/gio.h>
 
 #include "stompy-aws-identity.h"
+#include "stompy-cur-choice.h"
+#include "stompy-stack-record.h"
 
 G_BEGIN_DECLS
 
@@ -141,5 +143,12 @@ StompyProducts        stompy_onboarding_get_products      (StompyOnboarding *sel
 void                  stompy_onboarding_set_products      (StompyOnboarding *self,
                                                            StompyProducts    products);
 StompyRecommendations stompy_onboarding_get_recommendations (StompyOnboarding *self);
+
+/* The AnalySaver step's report choice, and each product's role stack. The
+ * model owns them (never NULL); their changes are saved like its own, and
+ * "Start Over" clears them. */
+StompyCurChoice      *stompy_onboarding_get_cur_choice    (StompyOnboarding *self);
+StompyStackRecord    *stompy_onboarding_get_stack         (StompyOnboarding *self,
+                                                           StompyProducts    product);
 
 G_END_DECLS
