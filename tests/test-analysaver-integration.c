@@ -18,6 +18,7 @@
 #include "stompy-http.h"
 #include "stompy-s3.h"
 #include "stompy-test-emulator.h"
+#include "stompy-test-util.h"
 
 #define WAIT_TIMEOUT_SECONDS 20
 #define MGMT_ACCOUNT "210987654321"
@@ -26,52 +27,14 @@
 #define USWEST2_BUCKET "stompy-cur-uswest2-210987654321"
 
 static StompyTestEmulator *emulator;
-static JsonNode *accounts;
 
 /* ------------------------------------------------------------------ fixture */
-
-static void
-load_accounts (void)
-{
-  const char *root = g_getenv ("STOMPY_SOURCE_ROOT");
-  g_autofree char *path = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  g_assert_nonnull (root);
-  path = g_build_filename (root, "tests", "emulator", "accounts.json", NULL);
-  json_parser_load_from_file (parser, path, &error);
-  g_assert_no_error (error);
-  accounts = json_node_copy (json_parser_get_root (parser));
-}
-
-static StompyAwsCredentials *
-credentials_for (const char *profile)
-{
-  JsonObject *aws = json_object_get_object_member (json_node_get_object (accounts), "aws");
-  g_autoptr(GList) keys = json_object_get_members (aws);
-
-  for (GList *l = keys; l != NULL; l = l->next)
-    {
-      JsonObject *entry = json_object_get_object_member (aws, l->data);
-
-      if (g_strcmp0 (json_object_get_string_member_with_default (entry, "profile", NULL),
-                     profile) == 0)
-        return stompy_aws_credentials_new (l->data,
-                                           json_object_get_string_member (entry, "secret"),
-                                           json_object_get_string_member_with_default (entry, "session_token", NULL),
-                                           profile);
-    }
-
-  g_error ("accounts.json has no AWS key for profile %s", profile);
-  return NULL;
-}
 
 /* The fixture reports of the management account, as accounts.json lists them. */
 static JsonArray *
 fixture_reports (void)
 {
-  JsonObject *state = json_object_get_object_member (json_node_get_object (accounts), "aws_state");
+  JsonObject *state = json_object_get_object_member (stompy_test_accounts (), "aws_state");
   JsonObject *cur = json_object_get_object_member (state, "cur");
 
   return json_object_get_array_member (json_object_get_object_member (cur, MGMT_ACCOUNT),
@@ -97,7 +60,7 @@ fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
   g_autoptr(JsonNode) reply = stompy_test_emulator_control (emulator, "reset", "{}");
-  g_autoptr(StompyAwsCredentials) credentials = credentials_for ("emulator-management");
+  g_autoptr(StompyAwsCredentials) credentials = stompy_test_credentials_for_profile ("emulator-management");
 
   fixture->session = stompy_http_session_new ();
   fixture->envp = stompy_test_emulator_get_environ (emulator);
@@ -119,37 +82,6 @@ fixture_teardown (Fixture       *fixture,
 }
 
 /* ------------------------------------------------------------------ waiting */
-
-static gboolean
-wait_timeout_cb (gpointer user_data)
-{
-  g_error ("Timed out after %d s waiting for an AWS call", WAIT_TIMEOUT_SECONDS);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-store_result_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-  *out = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_result (GAsyncResult **slot)
-{
-  GSource *timeout = g_timeout_source_new_seconds (WAIT_TIMEOUT_SECONDS);
-
-  g_source_set_callback (timeout, wait_timeout_cb, NULL, NULL);
-  g_source_attach (timeout, NULL);
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_destroy (timeout);
-  g_source_unref (timeout);
-
-  return *slot;
-}
 
 static gboolean
 set_flag_cb (gpointer user_data)
@@ -225,8 +157,8 @@ run_setup (Fixture             *fixture,
   g_autoptr(GAsyncResult) result = NULL;
 
   stompy_cur_setup_async (fixture->client, &params, progress_cb, log, NULL, cancellable,
-                          store_result_cb, &result);
-  return stompy_cur_setup_finish (wait_result (&result), failed_step, error);
+                          stompy_test_store_result_cb, &result);
+  return stompy_cur_setup_finish (stompy_test_wait_result (&result), failed_step, error);
 }
 
 static StompyS3BucketStatus *
@@ -242,8 +174,8 @@ bucket_status (Fixture                *fixture,
   StompyS3BucketStatus *status;
 
   stompy_s3_bucket_status_async (fixture->client, bucket, expected_region, MGMT_ACCOUNT,
-                                 services, prefix, report_name, NULL, store_result_cb, &result);
-  status = stompy_s3_bucket_status_finish (wait_result (&result), &error);
+                                 services, prefix, report_name, NULL, stompy_test_store_result_cb, &result);
+  status = stompy_s3_bucket_status_finish (stompy_test_wait_result (&result), &error);
   g_assert_no_error (error);
   g_assert_nonnull (status);
 
@@ -262,8 +194,8 @@ find_delivery (Fixture    *fixture,
   gboolean delivered = FALSE;
 
   stompy_s3_find_delivery_async (fixture->client, bucket, region, prefix, name, NULL,
-                                 store_result_cb, &result);
-  g_assert_true (stompy_s3_find_delivery_finish (wait_result (&result), &delivered, &error));
+                                 stompy_test_store_result_cb, &result);
+  g_assert_true (stompy_s3_find_delivery_finish (stompy_test_wait_result (&result), &delivered, &error));
   g_assert_no_error (error);
 
   return delivered;
@@ -295,8 +227,8 @@ list_reports (Fixture  *fixture,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  stompy_cur_list_reports_async (fixture->client, NULL, store_result_cb, &result);
-  return stompy_cur_list_reports_finish (wait_result (&result), error);
+  stompy_cur_list_reports_async (fixture->client, NULL, stompy_test_store_result_cb, &result);
+  return stompy_cur_list_reports_finish (stompy_test_wait_result (&result), error);
 }
 
 static gboolean
@@ -308,9 +240,9 @@ ensure_bucket (Fixture     *fixture,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  stompy_s3_ensure_bucket_async (fixture->client, bucket, region, NULL, store_result_cb,
+  stompy_s3_ensure_bucket_async (fixture->client, bucket, region, NULL, stompy_test_store_result_cb,
                                  &result);
-  return stompy_s3_ensure_bucket_finish (wait_result (&result), created, error);
+  return stompy_s3_ensure_bucket_finish (stompy_test_wait_result (&result), created, error);
 }
 
 /* ------------------------------------------------------------------ create everything */
@@ -553,8 +485,8 @@ test_existing_ready_report_reused (Fixture       *fixture,
 
   definition = stompy_cur_report_new_recommended ("stompy-ready-cur", READY_BUCKET, "cur",
                                                   "ap-southeast-1");
-  stompy_cur_create_report_async (fixture->client, definition, NULL, store_result_cb, &result);
-  report = stompy_cur_create_report_finish (wait_result (&result), &created, &error);
+  stompy_cur_create_report_async (fixture->client, definition, NULL, stompy_test_store_result_cb, &result);
+  report = stompy_cur_create_report_finish (stompy_test_wait_result (&result), &created, &error);
   g_assert_no_error (error);
   g_assert_false (created);
   g_assert_cmpstr (report->last_status, ==, "SUCCESS");
@@ -581,8 +513,8 @@ test_existing_unsuitable_report_conflicts (Fixture       *fixture,
 
   definition = stompy_cur_report_new_recommended ("finance-daily", READY_BUCKET, "cur",
                                                   "ap-southeast-1");
-  stompy_cur_create_report_async (fixture->client, definition, NULL, store_result_cb, &result);
-  report = stompy_cur_create_report_finish (wait_result (&result), NULL, &error);
+  stompy_cur_create_report_async (fixture->client, definition, NULL, stompy_test_store_result_cb, &result);
+  report = stompy_cur_create_report_finish (stompy_test_wait_result (&result), NULL, &error);
   g_assert_null (report);
   g_assert_true (stompy_cur_error_is_report_name_conflict (error));
   g_assert_nonnull (strstr (stompy_aws_error_get_aws_message (error), "hourly"));
@@ -641,17 +573,17 @@ test_policy_merge_keeps_existing (Fixture       *fixture,
    * Data Exports too: nothing is written. */
   stompy_s3_ensure_delivery_policy_async (fixture->client, READY_BUCKET, "ap-southeast-1",
                                           MGMT_ACCOUNT, STOMPY_DELIVERY_CUR |
-                                          STOMPY_DELIVERY_DATA_EXPORTS, NULL, store_result_cb,
+                                          STOMPY_DELIVERY_DATA_EXPORTS, NULL, stompy_test_store_result_cb,
                                           &result);
-  g_assert_true (stompy_s3_ensure_delivery_policy_finish (wait_result (&result), &outcome,
+  g_assert_true (stompy_s3_ensure_delivery_policy_finish (stompy_test_wait_result (&result), &outcome,
                                                           &error));
   g_assert_no_error (error);
   g_assert_cmpint (outcome, ==, STOMPY_POLICY_MERGE_UNCHANGED);
   g_assert_cmpint (stompy_test_emulator_count_requests (emulator, "s3:PutBucketPolicy"), ==, 0);
 
   stompy_s3_get_bucket_policy_async (fixture->client, READY_BUCKET, "ap-southeast-1", NULL,
-                                     store_result_cb, &get_result);
-  policy = stompy_s3_get_bucket_policy_finish (wait_result (&get_result), &error);
+                                     stompy_test_store_result_cb, &get_result);
+  policy = stompy_s3_get_bucket_policy_finish (stompy_test_wait_result (&get_result), &error);
   g_assert_no_error (error);
   g_assert_nonnull (strstr (policy, "StompyCurCheckBucket"));
   g_assert_null (strstr (policy, STOMPY_POLICY_SID_CUR_CHECK "\""));
@@ -666,8 +598,8 @@ test_bucket_without_policy (Fixture       *fixture,
   g_autofree char *policy = NULL;
 
   stompy_s3_get_bucket_policy_async (fixture->client, USWEST2_BUCKET, "us-west-2", NULL,
-                                     store_result_cb, &result);
-  policy = stompy_s3_get_bucket_policy_finish (wait_result (&result), &error);
+                                     stompy_test_store_result_cb, &result);
+  policy = stompy_s3_get_bucket_policy_finish (stompy_test_wait_result (&result), &error);
   g_assert_no_error (error);
   g_assert_null (policy);
 }
@@ -709,8 +641,8 @@ test_data_exports_create_and_reuse (Fixture       *fixture,
   g_assert_cmpint (stompy_data_export_evaluate (second->export), ==, STOMPY_CUR_CONDITIONS_ALL);
   g_assert_cmpint (creations ("data-exports:export"), ==, 1);
 
-  stompy_data_exports_list_async (fixture->client, NULL, store_result_cb, &result);
-  exports = stompy_data_exports_list_finish (wait_result (&result), &error);
+  stompy_data_exports_list_async (fixture->client, NULL, stompy_test_store_result_cb, &result);
+  exports = stompy_data_exports_list_finish (stompy_test_wait_result (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (exports->len, ==, 1);
   g_assert_cmpstr (((StompyDataExport *) g_ptr_array_index (exports, 0))->name, ==,
@@ -753,7 +685,6 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  load_accounts ();
   emulator = stompy_test_emulator_start ();
 
 #define ADD(path, func) \
@@ -779,7 +710,6 @@ main (int   argc,
   status = g_test_run ();
 
   g_clear_pointer (&emulator, stompy_test_emulator_stop);
-  g_clear_pointer (&accounts, json_node_unref);
 
   return status;
 }

@@ -8,6 +8,7 @@
 #include "stompy-error.h"
 #include "stompy-http.h"
 #include "stompy-test-emulator.h"
+#include "stompy-test-util.h"
 
 #define OPS_EMAIL    "ops@example.com"
 #define OPS_PASSWORD "correct horse battery staple"
@@ -17,40 +18,11 @@ static StompyTestEmulator *emulator;
 
 /* ------------------------------------------------------------------ helpers */
 
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  g_assert_null (*slot);
-  *slot = g_object_ref (result);
-}
-
 static gboolean
 flag_cb (gpointer user_data)
 {
   *(gboolean *) user_data = TRUE;
   return G_SOURCE_REMOVE;
-}
-
-/* Spins the default context until the call finishes; fails the test after
- * TEST_TIMEOUT_US instead of hanging. */
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add (TEST_TIMEOUT_US / 1000, flag_cb, &timed_out);
-
-  while (*slot == NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (*slot == NULL)
-    g_error ("the call did not finish in time");
-  g_source_remove (timeout_id);
-
-  return g_steal_pointer (slot);
 }
 
 static double
@@ -134,8 +106,8 @@ sign_in (StompyApiClient  *client,
   g_autoptr(GAsyncResult) result = NULL;
   GAsyncResult *slot = NULL;
 
-  stompy_api_client_sign_in_async (client, email, password, cancellable, store_result_cb, &slot);
-  result = wait_for (&slot);
+  stompy_api_client_sign_in_async (client, email, password, cancellable, stompy_test_store_result_cb, &slot);
+  result = stompy_test_take_result (&slot);
 
   return stompy_api_client_sign_in_finish (client, result, error);
 }
@@ -147,8 +119,8 @@ sign_out (StompyApiClient  *client,
   g_autoptr(GAsyncResult) result = NULL;
   GAsyncResult *slot = NULL;
 
-  stompy_api_client_sign_out_async (client, NULL, store_result_cb, &slot);
-  result = wait_for (&slot);
+  stompy_api_client_sign_out_async (client, NULL, stompy_test_store_result_cb, &slot);
+  result = stompy_test_take_result (&slot);
 
   return stompy_api_client_sign_out_finish (client, result, error);
 }
@@ -160,8 +132,8 @@ list_accounts (StompyApiClient  *client,
   g_autoptr(GAsyncResult) result = NULL;
   GAsyncResult *slot = NULL;
 
-  stompy_api_client_list_accounts_async (client, NULL, store_result_cb, &slot);
-  result = wait_for (&slot);
+  stompy_api_client_list_accounts_async (client, NULL, stompy_test_store_result_cb, &slot);
+  result = stompy_test_take_result (&slot);
 
   return stompy_api_client_list_accounts_finish (client, result, error);
 }
@@ -173,8 +145,8 @@ get_onboarding (StompyApiClient  *client,
   g_autoptr(GAsyncResult) result = NULL;
   GAsyncResult *slot = NULL;
 
-  stompy_api_client_get_onboarding_async (client, NULL, store_result_cb, &slot);
-  result = wait_for (&slot);
+  stompy_api_client_get_onboarding_async (client, NULL, stompy_test_store_result_cb, &slot);
+  result = stompy_test_take_result (&slot);
 
   return stompy_api_client_get_onboarding_finish (client, result, error);
 }
@@ -189,8 +161,8 @@ connect_account (StompyApiClient  *client,
   GAsyncResult *slot = NULL;
 
   g_assert_nonnull (request);
-  stompy_api_client_connect_account_async (client, request, NULL, store_result_cb, &slot);
-  result = wait_for (&slot);
+  stompy_api_client_connect_account_async (client, request, NULL, stompy_test_store_result_cb, &slot);
+  result = stompy_test_take_result (&slot);
 
   return stompy_api_client_connect_account_finish (client, result, error);
 }
@@ -203,8 +175,8 @@ get_account (StompyApiClient  *client,
   g_autoptr(GAsyncResult) result = NULL;
   GAsyncResult *slot = NULL;
 
-  stompy_api_client_get_account_async (client, account_id, NULL, store_result_cb, &slot);
-  result = wait_for (&slot);
+  stompy_api_client_get_account_async (client, account_id, NULL, stompy_test_store_result_cb, &slot);
+  result = stompy_test_take_result (&slot);
 
   return stompy_api_client_get_account_finish (client, result, error);
 }
@@ -1184,7 +1156,7 @@ test_emu_cancel_during_retry_wait (void)
   /* The client would wait 30 s before trying again. */
   add_fault ("stompy:POST /sessions", "rate_limited", 1, 30);
   stompy_api_client_sign_in_async (client, OPS_EMAIL, OPS_PASSWORD, cancellable,
-                                   store_result_cb, &slot);
+                                   stompy_test_store_result_cb, &slot);
 
   /* Once the 429 has been served, give the client a moment to read it and
    * start waiting; the test does not depend on that moment's length, only
@@ -1201,7 +1173,7 @@ test_emu_cancel_during_retry_wait (void)
 
   cancelled_at = g_get_monotonic_time ();
   g_cancellable_cancel (cancellable);
-  result = wait_for (&slot);
+  result = stompy_test_take_result (&slot);
   session = stompy_api_client_sign_in_finish (client, result, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (session);

@@ -13,11 +13,10 @@
 #include "stompy-error.h"
 #include "stompy-http.h"
 #include "stompy-test-emulator.h"
+#include "stompy-test-util.h"
 
-#define WAIT_TIMEOUT_SECONDS 20
 
 static StompyTestEmulator *emulator;
-static JsonNode *accounts;
 
 /* ------------------------------------------------------------------ log capture */
 
@@ -47,59 +46,6 @@ capture_writer (GLogLevelFlags   log_level,
 }
 
 /* ------------------------------------------------------------------ helpers */
-
-static void
-load_accounts (void)
-{
-  const char *root = g_getenv ("STOMPY_SOURCE_ROOT");
-  g_autofree char *path = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
-
-  g_assert_nonnull (root);
-  path = g_build_filename (root, "tests", "emulator", "accounts.json", NULL);
-  json_parser_load_from_file (parser, path, &error);
-  g_assert_no_error (error);
-  accounts = json_node_copy (json_parser_get_root (parser));
-}
-
-/* The access key id of the accounts.json entry with this profile name. */
-static const char *
-key_for_profile (const char *profile)
-{
-  JsonObject *aws = json_object_get_object_member (json_node_get_object (accounts), "aws");
-  g_autoptr(GList) keys = json_object_get_members (aws);
-
-  for (GList *l = keys; l != NULL; l = l->next)
-    {
-      JsonObject *entry = json_object_get_object_member (aws, l->data);
-
-      if (g_strcmp0 (json_object_get_string_member_with_default (entry, "profile", NULL),
-                     profile) == 0)
-        return l->data;
-    }
-
-  g_error ("accounts.json has no AWS key for profile %s", profile);
-  return NULL;
-}
-
-static JsonObject *
-account (const char *profile)
-{
-  JsonObject *aws = json_object_get_object_member (json_node_get_object (accounts), "aws");
-  return json_object_get_object_member (aws, key_for_profile (profile));
-}
-
-static StompyAwsCredentials *
-credentials_for (const char *profile)
-{
-  JsonObject *entry = account (profile);
-
-  return stompy_aws_credentials_new (key_for_profile (profile),
-                                     json_object_get_string_member (entry, "secret"),
-                                     json_object_get_string_member_with_default (entry, "session_token", NULL),
-                                     profile);
-}
 
 typedef struct
 {
@@ -156,54 +102,8 @@ static StompyAwsClient *
 fixture_client (Fixture    *fixture,
                 const char *profile)
 {
-  g_autoptr(StompyAwsCredentials) credentials = credentials_for (profile);
+  g_autoptr(StompyAwsCredentials) credentials = stompy_test_credentials_for_profile (profile);
   return fixture_client_full (fixture, credentials);
-}
-
-static gboolean
-wait_timeout_cb (gpointer user_data)
-{
-  g_error ("Timed out after %d s waiting for an AWS call", WAIT_TIMEOUT_SECONDS);
-  return G_SOURCE_REMOVE;
-}
-
-/* Spins the main context until *@flag is set, failing the test after a
- * timeout. */
-static void
-spin_until (gboolean *flag)
-{
-  GSource *timeout = g_timeout_source_new_seconds (WAIT_TIMEOUT_SECONDS);
-
-  g_source_set_callback (timeout, wait_timeout_cb, NULL, NULL);
-  g_source_attach (timeout, NULL);
-  while (!*flag)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_destroy (timeout);
-  g_source_unref (timeout);
-}
-
-static void
-store_result_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-  *out = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_result (GAsyncResult **slot)
-{
-  GSource *timeout = g_timeout_source_new_seconds (WAIT_TIMEOUT_SECONDS);
-
-  g_source_set_callback (timeout, wait_timeout_cb, NULL, NULL);
-  g_source_attach (timeout, NULL);
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_destroy (timeout);
-  g_source_unref (timeout);
-
-  return *slot;
 }
 
 static StompyAwsIdentity *
@@ -213,8 +113,8 @@ lookup_identity (StompyAwsClient  *client,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  stompy_aws_identity_lookup_async (client, cancellable, store_result_cb, &result);
-  return stompy_aws_identity_lookup_finish (wait_result (&result), error);
+  stompy_aws_identity_lookup_async (client, cancellable, stompy_test_store_result_cb, &result);
+  return stompy_aws_identity_lookup_finish (stompy_test_wait_result (&result), error);
 }
 
 static StompyXmlNode *
@@ -225,8 +125,8 @@ get_caller_identity (StompyAwsClient  *client,
   g_autoptr(GAsyncResult) result = NULL;
 
   stompy_aws_client_query_async (client, STOMPY_AWS_SERVICE_STS, "GetCallerIdentity",
-                                 "2011-06-15", NULL, cancellable, store_result_cb, &result);
-  return stompy_aws_client_query_finish (client, wait_result (&result), error);
+                                 "2011-06-15", NULL, cancellable, stompy_test_store_result_cb, &result);
+  return stompy_aws_client_query_finish (client, stompy_test_wait_result (&result), error);
 }
 
 static void
@@ -241,7 +141,7 @@ static void
 assert_identity_matches (const StompyAwsIdentity *identity,
                          const char              *profile)
 {
-  JsonObject *entry = account (profile);
+  JsonObject *entry = stompy_test_aws_account (profile);
 
   g_assert_cmpstr (identity->account_id, ==, json_object_get_string_member (entry, "account"));
   g_assert_cmpstr (identity->arn, ==, json_object_get_string_member (entry, "arn"));
@@ -342,7 +242,7 @@ test_identity_temporary_credentials (Fixture       *fixture,
   StompyAwsClient *client = fixture_client (fixture, "emulator-session");
   g_autoptr(StompyAwsIdentity) identity = NULL;
   g_autoptr(GError) error = NULL;
-  JsonObject *entry = account ("emulator-session");
+  JsonObject *entry = stompy_test_aws_account ("emulator-session");
 
   captured_logs = g_string_new (NULL);
   identity = lookup_identity (client, NULL, &error);
@@ -368,7 +268,7 @@ static void
 test_error_wrong_secret (Fixture       *fixture,
                          gconstpointer  data)
 {
-  const char *key = key_for_profile ("emulator-management");
+  const char *key = stompy_test_access_key_for_profile ("emulator-management");
   g_autoptr(StompyAwsCredentials) credentials =
     stompy_aws_credentials_new (key, "NotTheRightSecret/00000000000000000000000", NULL, "test");
   StompyAwsClient *client = fixture_client_full (fixture, credentials);
@@ -611,13 +511,13 @@ test_cancel_during_backoff (Fixture       *fixture,
   add_fault ("{\"target\": \"sts:GetCallerIdentity\", \"kind\": \"throttle\", \"count\": 5}");
 
   stompy_aws_client_query_async (client, STOMPY_AWS_SERVICE_STS, "GetCallerIdentity",
-                                 "2011-06-15", NULL, cancellable, store_result_cb, &result);
-  spin_until (&probe.in_backoff);
+                                 "2011-06-15", NULL, cancellable, stompy_test_store_result_cb, &result);
+  stompy_test_spin_until (&probe.in_backoff);
   g_assert_null (result);
 
   cancelled_at = g_get_monotonic_time ();
   g_cancellable_cancel (cancellable);
-  node = stompy_aws_client_query_finish (client, wait_result (&result), &error);
+  node = stompy_aws_client_query_finish (client, stompy_test_wait_result (&result), &error);
   waited_ms = (g_get_monotonic_time () - cancelled_at) / 1000;
 
   g_assert_null (node);
@@ -678,7 +578,7 @@ static void
 test_insecure_endpoint_refused (Fixture       *fixture,
                                 gconstpointer  data)
 {
-  g_autoptr(StompyAwsCredentials) credentials = credentials_for ("emulator-management");
+  g_autoptr(StompyAwsCredentials) credentials = stompy_test_credentials_for_profile ("emulator-management");
   g_autoptr(StompyAwsIdentity) identity = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -821,7 +721,7 @@ static StompyAwsClient *
 local_client (Fixture     *fixture,
               LocalServer *local)
 {
-  g_autoptr(StompyAwsCredentials) credentials = credentials_for ("emulator-session");
+  g_autoptr(StompyAwsCredentials) credentials = stompy_test_credentials_for_profile ("emulator-session");
 
   fixture->envp = g_environ_setenv (fixture->envp, "AWS_ENDPOINT_URL", local->url, TRUE);
   return fixture_client_full (fixture, credentials);
@@ -840,8 +740,8 @@ rest_xml (StompyAwsClient  *client,
 
   stompy_aws_client_rest_xml_async (client, method, bucket, key, query, NULL, body,
                                     body != NULL ? "application/json" : NULL, NULL,
-                                    store_result_cb, &result);
-  return stompy_aws_client_rest_xml_finish (client, wait_result (&result), error);
+                                    stompy_test_store_result_cb, &result);
+  return stompy_aws_client_rest_xml_finish (client, stompy_test_wait_result (&result), error);
 }
 
 static void
@@ -860,8 +760,8 @@ test_query_form_encoding (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   stompy_aws_client_query_async (client, STOMPY_AWS_SERVICE_CLOUDFORMATION, "Test",
-                                 "2010-05-15", params, NULL, store_result_cb, &result);
-  node = stompy_aws_client_query_finish (client, wait_result (&result), &error);
+                                 "2010-05-15", params, NULL, stompy_test_store_result_cb, &result);
+  node = stompy_aws_client_query_finish (client, stompy_test_wait_result (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (stompy_xml_node_get_name (node), ==, "TestResult");
   g_assert_cmpstr (stompy_xml_node_lookup_text (node, "Ok"), ==, "yes");
@@ -876,7 +776,7 @@ test_query_form_encoding (Fixture       *fixture,
                    "application/x-www-form-urlencoded");
   /* Temporary credentials send their session token. */
   g_assert_cmpstr (soup_message_headers_get_one (local->last_headers, "X-Amz-Security-Token"), ==,
-                   json_object_get_string_member (account ("emulator-session"), "session_token"));
+                   json_object_get_string_member (stompy_test_aws_account ("emulator-session"), "session_token"));
   g_assert_nonnull (strstr (soup_message_headers_get_one (local->last_headers, "Authorization"),
                             "/cloudformation/aws4_request"));
 }
@@ -893,8 +793,8 @@ test_json_empty_body_and_target (Fixture       *fixture,
 
   stompy_aws_client_json_async (client, STOMPY_AWS_SERVICE_CUR,
                                 "AWSOrigamiServiceGatewayService.DescribeReportDefinitions",
-                                NULL, NULL, store_result_cb, &result);
-  node = stompy_aws_client_json_finish (client, wait_result (&result), &error);
+                                NULL, NULL, stompy_test_store_result_cb, &result);
+  node = stompy_aws_client_json_finish (client, stompy_test_wait_result (&result), &error);
 
   /* The local server answers XML: a 2xx that is not JSON is malformed. */
   g_assert_null (node);
@@ -1042,7 +942,6 @@ main (int   argc,
   g_log_set_writer_func (capture_writer, NULL, NULL);
   g_test_init (&argc, &argv, NULL);
 
-  load_accounts ();
   emulator = stompy_test_emulator_start ();
 
 #define ADD(path, func) \
@@ -1085,7 +984,6 @@ main (int   argc,
   ret = g_test_run ();
 
   stompy_test_emulator_stop (emulator);
-  json_node_unref (accounts);
 
   return ret;
 }

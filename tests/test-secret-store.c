@@ -12,48 +12,12 @@
 
 #include "stompy-error.h"
 #include "stompy-secret-store.h"
+#include "stompy-test-util.h"
 
 #define API_A "http://127.0.0.1:8080/v1"
 #define API_B "https://api.stompy.io/v1"
-#define TEST_TIMEOUT_MS 15000
 
 /* ------------------------------------------------------------------ helpers */
-
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  g_assert_null (*slot);
-  *slot = g_object_ref (result);
-}
-
-static gboolean
-flag_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Spins the default context until the call finishes; a keyring that hangs
- * (a prompt nobody answers) fails the test instead of blocking it. */
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  gboolean timed_out = FALSE;
-  guint timeout_id = g_timeout_add (TEST_TIMEOUT_MS, flag_cb, &timed_out);
-
-  while (*slot == NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (*slot == NULL)
-    g_error ("the keyring call did not finish within %d ms", TEST_TIMEOUT_MS);
-  g_source_remove (timeout_id);
-
-  return g_steal_pointer (slot);
-}
 
 static gboolean
 save_token (const char  *api_url,
@@ -64,8 +28,8 @@ save_token (const char  *api_url,
   g_autoptr(GAsyncResult) result = NULL;
   GAsyncResult *slot = NULL;
 
-  stompy_secret_store_save_token_async (api_url, email, token, NULL, store_result_cb, &slot);
-  result = wait_for (&slot);
+  stompy_secret_store_save_token_async (api_url, email, token, NULL, stompy_test_store_result_cb, &slot);
+  result = stompy_test_take_result (&slot);
 
   return stompy_secret_store_save_token_finish (result, error);
 }
@@ -78,8 +42,8 @@ lookup_token (const char  *api_url,
   g_autoptr(GAsyncResult) result = NULL;
   GAsyncResult *slot = NULL;
 
-  stompy_secret_store_lookup_token_async (api_url, NULL, store_result_cb, &slot);
-  result = wait_for (&slot);
+  stompy_secret_store_lookup_token_async (api_url, NULL, stompy_test_store_result_cb, &slot);
+  result = stompy_test_take_result (&slot);
 
   return stompy_secret_store_lookup_token_finish (result, email, error);
 }
@@ -91,8 +55,8 @@ clear_token (const char  *api_url,
   g_autoptr(GAsyncResult) result = NULL;
   GAsyncResult *slot = NULL;
 
-  stompy_secret_store_clear_token_async (api_url, NULL, store_result_cb, &slot);
-  result = wait_for (&slot);
+  stompy_secret_store_clear_token_async (api_url, NULL, stompy_test_store_result_cb, &slot);
+  result = stompy_test_take_result (&slot);
 
   return stompy_secret_store_clear_token_finish (result, error);
 }
@@ -104,8 +68,8 @@ save_aws (StompyAwsCredentials  *credentials,
   g_autoptr(GAsyncResult) result = NULL;
   GAsyncResult *slot = NULL;
 
-  stompy_secret_store_save_aws_async (credentials, NULL, store_result_cb, &slot);
-  result = wait_for (&slot);
+  stompy_secret_store_save_aws_async (credentials, NULL, stompy_test_store_result_cb, &slot);
+  result = stompy_test_take_result (&slot);
 
   return stompy_secret_store_save_aws_finish (result, error);
 }
@@ -117,8 +81,8 @@ lookup_aws (const char  *access_key_id,
   g_autoptr(GAsyncResult) result = NULL;
   GAsyncResult *slot = NULL;
 
-  stompy_secret_store_lookup_aws_async (access_key_id, NULL, store_result_cb, &slot);
-  result = wait_for (&slot);
+  stompy_secret_store_lookup_aws_async (access_key_id, NULL, stompy_test_store_result_cb, &slot);
+  result = stompy_test_take_result (&slot);
 
   return stompy_secret_store_lookup_aws_finish (result, error);
 }
@@ -130,8 +94,8 @@ clear_aws (const char  *access_key_id,
   g_autoptr(GAsyncResult) result = NULL;
   GAsyncResult *slot = NULL;
 
-  stompy_secret_store_clear_aws_async (access_key_id, NULL, store_result_cb, &slot);
-  result = wait_for (&slot);
+  stompy_secret_store_clear_aws_async (access_key_id, NULL, stompy_test_store_result_cb, &slot);
+  result = stompy_test_take_result (&slot);
 
   return stompy_secret_store_clear_aws_finish (result, error);
 }
@@ -412,8 +376,8 @@ test_cancelled_stays_cancelled (void)
 
   g_cancellable_cancel (cancellable);
   stompy_secret_store_save_token_async (API_A, "ops@example.com", "stp_x", cancellable,
-                                        store_result_cb, &slot);
-  result = wait_for (&slot);
+                                        stompy_test_store_result_cb, &slot);
+  result = stompy_test_take_result (&slot);
   g_assert_false (stompy_secret_store_save_token_finish (result, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }

@@ -15,8 +15,8 @@
 #include "stompy-stack-watch.h"
 #include "stompy-template.h"
 #include "stompy-test-emulator.h"
+#include "stompy-test-util.h"
 
-#define WAIT_TIMEOUT_SECONDS 30
 #define ACCESS_KEY "AKIAEMULATORMGMT0001"
 #define ACCOUNT "210987654321"
 
@@ -59,44 +59,6 @@ fixture_teardown (Fixture       *fixture,
   g_clear_object (&fixture->session);
 }
 
-static gboolean
-wait_timeout_cb (gpointer user_data)
-{
-  g_error ("Timed out after %d s", WAIT_TIMEOUT_SECONDS);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-spin_until_result (Fixture *fixture)
-{
-  GSource *timeout = g_timeout_source_new_seconds (WAIT_TIMEOUT_SECONDS);
-
-  g_source_set_callback (timeout, wait_timeout_cb, NULL, NULL);
-  g_source_attach (timeout, NULL);
-  while (fixture->result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_destroy (timeout);
-  g_source_unref (timeout);
-}
-
-static void
-store_result_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  Fixture *fixture = user_data;
-
-  g_assert_null (fixture->result);
-  fixture->result = g_object_ref (result);
-}
-
-static GAsyncResult *
-take_result (Fixture *fixture)
-{
-  spin_until_result (fixture);
-  return g_steal_pointer (&fixture->result);
-}
-
 static char *
 template_url (const char *product)
 {
@@ -127,9 +89,9 @@ ensure (Fixture                  *fixture,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  stompy_cloudformation_ensure_stack_async (fixture->client, request, NULL, store_result_cb,
-                                            fixture);
-  result = take_result (fixture);
+  stompy_cloudformation_ensure_stack_async (fixture->client, request, NULL, stompy_test_store_result_cb,
+                                            &fixture->result);
+  result = stompy_test_take_result (&fixture->result);
   return stompy_cloudformation_ensure_stack_finish (result, error);
 }
 
@@ -140,8 +102,8 @@ follow (Fixture          *fixture,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  stompy_stack_watch_wait_async (watch, NULL, store_result_cb, fixture);
-  result = take_result (fixture);
+  stompy_stack_watch_wait_async (watch, NULL, stompy_test_store_result_cb, &fixture->result);
+  result = stompy_test_take_result (&fixture->result);
   return stompy_stack_watch_wait_finish (watch, result, error);
 }
 
@@ -190,24 +152,24 @@ test_template_fetch (Fixture       *fixture,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
 
-  stompy_template_fetch_async (fixture->session, url, NULL, store_result_cb, fixture);
-  result = take_result (fixture);
+  stompy_template_fetch_async (fixture->session, url, NULL, stompy_test_store_result_cb, &fixture->result);
+  result = stompy_test_take_result (&fixture->result);
   template = stompy_template_fetch_finish (result, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (stompy_template_get_resource_count (template), ==, 1);
   g_assert_true (stompy_template_has_output (template, "RoleArn"));
   g_clear_object (&result);
 
-  stompy_template_fetch_async (fixture->session, missing, NULL, store_result_cb, fixture);
-  result = take_result (fixture);
+  stompy_template_fetch_async (fixture->session, missing, NULL, stompy_test_store_result_cb, &fixture->result);
+  result = stompy_test_take_result (&fixture->result);
   g_assert_null (stompy_template_fetch_finish (result, &error));
   g_assert_error (error, STOMPY_AWS_ERROR, STOMPY_AWS_ERROR_NOT_FOUND);
   g_clear_error (&error);
   g_clear_object (&result);
 
   stompy_template_fetch_async (fixture->session, "http://example.com/t.json", NULL,
-                               store_result_cb, fixture);
-  result = take_result (fixture);
+                               stompy_test_store_result_cb, &fixture->result);
+  result = stompy_test_take_result (&fixture->result);
   g_assert_null (stompy_template_fetch_finish (result, &error));
   g_assert_error (error, STOMPY_ERROR, STOMPY_ERROR_INSECURE_ENDPOINT);
 }
@@ -288,16 +250,16 @@ test_same_token_retried (Fixture       *fixture,
   g_autoptr(StompyEnsuredStack) ensured = NULL;
   g_autoptr(GError) error = NULL;
 
-  stompy_cloudformation_create_stack_async (fixture->client, request, NULL, store_result_cb,
-                                            fixture);
-  result = take_result (fixture);
+  stompy_cloudformation_create_stack_async (fixture->client, request, NULL, stompy_test_store_result_cb,
+                                            &fixture->result);
+  result = stompy_test_take_result (&fixture->result);
   first = stompy_cloudformation_create_stack_finish (result, &error);
   g_assert_no_error (error);
   g_clear_object (&result);
 
-  stompy_cloudformation_create_stack_async (fixture->client, request, NULL, store_result_cb,
-                                            fixture);
-  result = take_result (fixture);
+  stompy_cloudformation_create_stack_async (fixture->client, request, NULL, stompy_test_store_result_cb,
+                                            &fixture->result);
+  result = stompy_test_take_result (&fixture->result);
   second = stompy_cloudformation_create_stack_finish (result, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (first, ==, second);
@@ -364,8 +326,8 @@ test_failure_explained_then_delete_and_retry (Fixture       *fixture,
 
   /* Delete and retry. */
   stompy_cloudformation_delete_stack_async (fixture->client, stack_id, NULL, NULL,
-                                            store_result_cb, fixture);
-  result = take_result (fixture);
+                                            stompy_test_store_result_cb, &fixture->result);
+  result = stompy_test_take_result (&fixture->result);
   g_assert_true (stompy_cloudformation_delete_stack_finish (result, &error));
   g_assert_no_error (error);
 
@@ -416,9 +378,9 @@ test_events_paging (Fixture       *fixture,
   guint n_requests = 0, done, total;
 
   stompy_aws_client_query_async (fixture->client, STOMPY_AWS_SERVICE_CLOUDFORMATION,
-                                 "CreateStack", "2010-05-15", params, NULL, store_result_cb,
-                                 fixture);
-  result = take_result (fixture);
+                                 "CreateStack", "2010-05-15", params, NULL, stompy_test_store_result_cb,
+                                 &fixture->result);
+  result = stompy_test_take_result (&fixture->result);
   node = stompy_aws_client_query_finish (fixture->client, result, &error);
   g_assert_no_error (error);
   g_clear_object (&result);
@@ -432,8 +394,8 @@ test_events_paging (Fixture       *fixture,
   g_assert_cmpuint (total, ==, 7);
 
   stompy_cloudformation_list_stack_events_async (fixture->client, stack->stack_id, NULL, 0,
-                                                 NULL, store_result_cb, fixture);
-  result = take_result (fixture);
+                                                 NULL, stompy_test_store_result_cb, &fixture->result);
+  result = stompy_test_take_result (&fixture->result);
   all = stompy_cloudformation_list_stack_events_finish (result, &n_requests, &error);
   g_assert_no_error (error);
   g_clear_object (&result);
@@ -458,8 +420,8 @@ test_events_paging (Fixture       *fixture,
 
   /* One page by hand: the token leads to the rest. */
   stompy_cloudformation_describe_stack_events_async (fixture->client, stack->stack_id, NULL,
-                                                     NULL, store_result_cb, fixture);
-  result = take_result (fixture);
+                                                     NULL, stompy_test_store_result_cb, &fixture->result);
+  result = stompy_test_take_result (&fixture->result);
   first_page = stompy_cloudformation_describe_stack_events_finish (result, &next_token, &error);
   g_assert_no_error (error);
   g_clear_object (&result);
@@ -469,8 +431,8 @@ test_events_paging (Fixture       *fixture,
   /* Stopping at a known event reads only what is newer. */
   stompy_cloudformation_list_stack_events_async (fixture->client, stack->stack_id,
                                                  ((StompyStackEvent *) all->pdata[3])->event_id,
-                                                 0, NULL, store_result_cb, fixture);
-  result = take_result (fixture);
+                                                 0, NULL, stompy_test_store_result_cb, &fixture->result);
+  result = stompy_test_take_result (&fixture->result);
   newer = stompy_cloudformation_list_stack_events_finish (result, &n_requests, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (newer->len, ==, 3);
@@ -686,9 +648,9 @@ test_cancellation (Fixture       *fixture,
                                         "{\"target\": \"cloudformation:DescribeStacks\", "
                                         "\"kind\": \"delay\", \"delay_ms\": 2000}");
   stompy_cloudformation_ensure_stack_async (fixture->client, request, cancellable,
-                                            store_result_cb, fixture);
+                                            stompy_test_store_result_cb, &fixture->result);
   g_cancellable_cancel (cancellable);
-  result = take_result (fixture);
+  result = stompy_test_take_result (&fixture->result);
   g_assert_null (stompy_cloudformation_ensure_stack_finish (result, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
@@ -700,9 +662,9 @@ test_cancellation (Fixture       *fixture,
 
   /* A wait cancelled: the watch goes on, the waiter is told. */
   watch = stompy_stack_watch_new (fixture->client, ensured->stack->stack_id, token, 1);
-  stompy_stack_watch_wait_async (watch, wait_cancellable, store_result_cb, fixture);
+  stompy_stack_watch_wait_async (watch, wait_cancellable, stompy_test_store_result_cb, &fixture->result);
   g_cancellable_cancel (wait_cancellable);
-  result = take_result (fixture);
+  result = stompy_test_take_result (&fixture->result);
   g_assert_null (stompy_stack_watch_wait_finish (watch, result, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
@@ -710,9 +672,9 @@ test_cancellation (Fixture       *fixture,
   g_assert_true (stompy_stack_watch_get_polling (watch));
 
   /* stop() ends pending waits as cancelled and polls no more. */
-  stompy_stack_watch_wait_async (watch, NULL, store_result_cb, fixture);
+  stompy_stack_watch_wait_async (watch, NULL, stompy_test_store_result_cb, &fixture->result);
   stompy_stack_watch_stop (watch);
-  result = take_result (fixture);
+  result = stompy_test_take_result (&fixture->result);
   g_assert_null (stompy_stack_watch_wait_finish (watch, result, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);

@@ -1,0 +1,37 @@
+/* stompy-test-util.h — what the C tests share
+ *
+ * Waiting for async results without hanging (a timeout fails the test), and the
+ * emulator's fixture accounts (tests/emulator/accounts.json, found through
+ * $STOMPY_SOURCE_ROOT).
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "stompy-aws-credentials.h"
+
+G_BEGIN_DECLS
+
+/* Longest wait for one asynchronous step before the test fails. */
+#define STOMPY_TEST_WAIT_SECONDS 60
+
+/* A GAsyncReadyCallback storing a reference to the result in *(GAsyncResult **) @slot. */
+void                  stompy_test_store_result_cb        (GObject       *source,
+                                                          GAsyncResult  *result,
+                                                          gpointer       slot);
+/* Spins the thread-default main context until *@slot is set; returns it. */
+GAsyncResult         *stompy_test_wait_result            (GAsyncResult **slot);
+/* The same, then hands the result over (*@slot is NULL again, ready for reuse). */
+GAsyncResult         *stompy_test_take_result            (GAsyncResult **slot) G_GNUC_WARN_UNUSED_RESULT;
+/* Spins until *@flag is TRUE. */
+void                  stompy_test_spin_until             (gboolean      *flag);
+
+/* The parsed accounts.json (owned by the helper, kept for the process). */
+JsonObject           *stompy_test_accounts               (void);
+/* The access key id of the AWS fixture whose "profile" is @profile. */
+const char           *stompy_test_access_key_for_profile (const char    *profile);
+JsonObject           *stompy_test_aws_account            (const char    *profile);
+StompyAwsCredentials *stompy_test_credentials_for_profile (const char   *profile);
+
+G_END_DECLS
