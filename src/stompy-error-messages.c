@@ -174,3 +174,43 @@ stompy_error_message_for (const GError *error)
 
   return g_strdup (sentence);
 }
+
+const char *
+stompy_invalid_reason_sentence (StompyInvalidReason reason)
+{
+  switch (reason)
+    {
+    case STOMPY_INVALID_NONE:
+      return NULL;
+    case STOMPY_INVALID_EMPTY:
+      return _("This field is required.");
+    case STOMPY_INVALID_EMAIL:
+      return _("Enter an email address such as name@example.com.");
+    case STOMPY_INVALID_ACCESS_KEY_ID_LENGTH:
+      return _("An access key ID has 16 to 128 characters; most have 20.");
+    case STOMPY_INVALID_ACCESS_KEY_ID_CHARS:
+      return _("An access key ID has only capital letters and digits.");
+    case STOMPY_INVALID_ACCESS_KEY_ID_PREFIX:
+      return _("An access key ID starts with AKIA (long-term key) or ASIA (temporary key).");
+    case STOMPY_INVALID_SECRET_KEY:
+      return _("A secret access key has 40 characters. Copy it again from the AWS console or the downloaded .csv file.");
+    case STOMPY_INVALID_ACCOUNT_ID:
+      return _("An AWS account ID has exactly 12 digits.");
+    case STOMPY_INVALID_WHITESPACE:
+      return _("Remove the spaces, which often come with a paste.");
+    default:
+      return _("This value is not valid.");
+    }
+}
+
+char *
+stompy_field_message (const char *field,
+                      const char *sentence)
+{
+  g_return_val_if_fail (field != NULL, NULL);
+  g_return_val_if_fail (sentence != NULL, NULL);
+
+  /* Translators: a field name and why its value is not valid,
+   * e.g. "Access key ID: An access key ID has only capital letters and digits." */
+  return g_strdup_printf (_("%s: %s"), field, sentence);
+}

@@ -9,8 +9,16 @@
 
 #include <glib.h>
 
+#include "stompy-validate.h"
+
 G_BEGIN_DECLS
 
-char *stompy_error_message_for (const GError *error) G_GNUC_WARN_UNUSED_RESULT;
+char       *stompy_error_message_for       (const GError        *error) G_GNUC_WARN_UNUSED_RESULT;
+/* Why a typed value is not valid, as a translated sentence for the field's
+ * hint; NULL for STOMPY_INVALID_NONE. */
+const char *stompy_invalid_reason_sentence (StompyInvalidReason  reason);
+/* "Field: sentence", translated, for a hint under a form. */
+char       *stompy_field_message           (const char          *field,
+                                            const char          *sentence) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

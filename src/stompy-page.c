@@ -5,8 +5,6 @@
 
 #include "config.h"
 
-#include <adwaita.h>
-
 #include "stompy-page.h"
 #include "stompy-window.h"
 
@@ -17,35 +15,191 @@ G_DEFINE_ENUM_TYPE (StompyPageState, stompy_page_state,
                     G_DEFINE_ENUM_VALUE (STOMPY_PAGE_STATE_ERROR, "error"),
                     G_DEFINE_ENUM_VALUE (STOMPY_PAGE_STATE_DONE, "done"))
 
-G_DEFINE_INTERFACE (StompyPage, stompy_page, GTK_TYPE_WIDGET)
+typedef struct
+{
+  StompyApplication *application;
+  StompyOnboarding  *model;
+  StompyPageState    state;
+  gboolean           started;
+} StompyPagePrivate;
+
+G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (StompyPage, stompy_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_APPLICATION,
+  PROP_STATE,
+  N_PROPS,
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static gboolean
+stompy_page_real_submit_finish (StompyPage    *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
 
 static void
-stompy_page_default_init (StompyPageInterface *iface)
+stompy_page_constructed (GObject *object)
 {
-  g_object_interface_install_property (iface,
+  StompyPage *self = STOMPY_PAGE (object);
+  StompyPagePrivate *priv = stompy_page_get_instance_private (self);
+
+  G_OBJECT_CLASS (stompy_page_parent_class)->constructed (object);
+
+  /* Subclasses read the model in their own constructed(), which runs after this. */
+  g_assert (priv->application != NULL);
+  priv->model = g_object_ref (stompy_application_get_model (priv->application));
+}
+
+static void
+stompy_page_dispose (GObject *object)
+{
+  StompyPage *self = STOMPY_PAGE (object);
+  StompyPagePrivate *priv = stompy_page_get_instance_private (self);
+
+  g_clear_object (&priv->model);
+  g_clear_object (&priv->application);
+
+  G_OBJECT_CLASS (stompy_page_parent_class)->dispose (object);
+}
+
+static void
+stompy_page_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  StompyPage *self = STOMPY_PAGE (object);
+  StompyPagePrivate *priv = stompy_page_get_instance_private (self);
+
+  switch (prop_id)
+    {
+    case PROP_APPLICATION:
+      g_value_set_object (value, priv->application);
+      break;
+    case PROP_STATE:
+      g_value_set_enum (value, priv->state);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+stompy_page_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  StompyPage *self = STOMPY_PAGE (object);
+  StompyPagePrivate *priv = stompy_page_get_instance_private (self);
+
+  switch (prop_id)
+    {
+    case PROP_APPLICATION:
+      priv->application = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+stompy_page_class_init (StompyPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = stompy_page_constructed;
+  object_class->dispose = stompy_page_dispose;
+  object_class->get_property = stompy_page_get_property;
+  object_class->set_property = stompy_page_set_property;
+
+  klass->submit_finish = stompy_page_real_submit_finish;
+
+  properties[PROP_APPLICATION] =
+    g_param_spec_object ("application", NULL, NULL, STOMPY_TYPE_APPLICATION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATE] =
     g_param_spec_enum ("state", NULL, NULL,
                        STOMPY_TYPE_PAGE_STATE, STOMPY_PAGE_STATE_IDLE,
-                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY));
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* A page is one scrolled child; subclasses inherit the layout. */
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+stompy_page_init (StompyPage *self)
+{
+}
+
+StompyApplication *
+stompy_page_get_application (StompyPage *self)
+{
+  StompyPagePrivate *priv = stompy_page_get_instance_private (self);
+
+  g_return_val_if_fail (STOMPY_IS_PAGE (self), NULL);
+
+  return priv->application;
+}
+
+StompyOnboarding *
+stompy_page_get_model (StompyPage *self)
+{
+  StompyPagePrivate *priv = stompy_page_get_instance_private (self);
+
+  g_return_val_if_fail (STOMPY_IS_PAGE (self), NULL);
+
+  return priv->model;
 }
 
 StompyPageState
 stompy_page_get_state (StompyPage *self)
 {
-  StompyPageState state = STOMPY_PAGE_STATE_IDLE;
+  StompyPagePrivate *priv = stompy_page_get_instance_private (self);
 
   g_return_val_if_fail (STOMPY_IS_PAGE (self), STOMPY_PAGE_STATE_IDLE);
 
-  g_object_get (self, "state", &state, NULL);
-  return state;
+  return priv->state;
+}
+
+void
+stompy_page_set_state (StompyPage      *self,
+                       StompyPageState  state)
+{
+  StompyPagePrivate *priv = stompy_page_get_instance_private (self);
+
+  g_return_if_fail (STOMPY_IS_PAGE (self));
+
+  if (priv->state == state)
+    return;
+
+  priv->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
 void
 stompy_page_start (StompyPage *self)
 {
+  StompyPagePrivate *priv = stompy_page_get_instance_private (self);
+
   g_return_if_fail (STOMPY_IS_PAGE (self));
 
-  if (STOMPY_PAGE_GET_IFACE (self)->start)
-    STOMPY_PAGE_GET_IFACE (self)->start (self);
+  /* The keyring and the network are asked once per page. */
+  if (priv->started)
+    return;
+  priv->started = TRUE;
+
+  if (STOMPY_PAGE_GET_CLASS (self)->start)
+    STOMPY_PAGE_GET_CLASS (self)->start (self);
 }
 
 void
@@ -53,8 +207,8 @@ stompy_page_cancel (StompyPage *self)
 {
   g_return_if_fail (STOMPY_IS_PAGE (self));
 
-  if (STOMPY_PAGE_GET_IFACE (self)->cancel)
-    STOMPY_PAGE_GET_IFACE (self)->cancel (self);
+  if (STOMPY_PAGE_GET_CLASS (self)->cancel)
+    STOMPY_PAGE_GET_CLASS (self)->cancel (self);
 }
 
 void
@@ -62,8 +216,8 @@ stompy_page_reset (StompyPage *self)
 {
   g_return_if_fail (STOMPY_IS_PAGE (self));
 
-  if (STOMPY_PAGE_GET_IFACE (self)->reset)
-    STOMPY_PAGE_GET_IFACE (self)->reset (self);
+  if (STOMPY_PAGE_GET_CLASS (self)->reset)
+    STOMPY_PAGE_GET_CLASS (self)->reset (self);
 }
 
 void
@@ -73,9 +227,10 @@ stompy_page_submit_async (StompyPage          *self,
                           gpointer             user_data)
 {
   g_return_if_fail (STOMPY_IS_PAGE (self));
-  g_return_if_fail (STOMPY_PAGE_GET_IFACE (self)->submit_async != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+  g_return_if_fail (STOMPY_PAGE_GET_CLASS (self)->submit_async != NULL);
 
-  STOMPY_PAGE_GET_IFACE (self)->submit_async (self, cancellable, callback, user_data);
+  STOMPY_PAGE_GET_CLASS (self)->submit_async (self, cancellable, callback, user_data);
 }
 
 gboolean
@@ -84,28 +239,30 @@ stompy_page_submit_finish (StompyPage    *self,
                            GError       **error)
 {
   g_return_val_if_fail (STOMPY_IS_PAGE (self), FALSE);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), FALSE);
 
-  return STOMPY_PAGE_GET_IFACE (self)->submit_finish (self, result, error);
+  return STOMPY_PAGE_GET_CLASS (self)->submit_finish (self, result, error);
 }
 
 void
-stompy_page_toast (StompyPage *self,
-                   const char *message)
+stompy_widget_toast (GtkWidget  *widget,
+                     const char *message)
 {
   g_autofree char *escaped = NULL;
   GtkWidget *window;
   GtkWidget *overlay;
 
-  g_return_if_fail (STOMPY_IS_PAGE (self));
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (message != NULL);
 
-  window = gtk_widget_get_ancestor (GTK_WIDGET (self), STOMPY_TYPE_WINDOW);
+  window = gtk_widget_get_ancestor (widget, STOMPY_TYPE_WINDOW);
   if (window != NULL)
     {
       stompy_window_add_toast (STOMPY_WINDOW (window), message);
       return;
     }
 
-  overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
   if (overlay == NULL)
     {
       g_debug ("No toast overlay for: %s", message);
@@ -115,4 +272,13 @@ stompy_page_toast (StompyPage *self,
   /* Toast titles are Pango markup in libadwaita 1.2. */
   escaped = g_markup_escape_text (message, -1);
   adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (escaped));
+}
+
+void
+stompy_page_toast (StompyPage *self,
+                   const char *message)
+{
+  g_return_if_fail (STOMPY_IS_PAGE (self));
+
+  stompy_widget_toast (GTK_WIDGET (self), message);
 }

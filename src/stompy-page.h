@@ -1,14 +1,24 @@
-/* stompy-page.h — what every wizard page offers the window
+/* stompy-page.h — the base class of every wizard page
  *
  * As in GNOME Online Accounts' provider dialog, a page is driven by one
  * "state" property: the window makes its primary button sensitive when the
  * page is ready, and asks the page to submit. The window moves on when the
  * submission succeeds, leaves the page's own error in place when it fails, and
  * says nothing when it was cancelled.
+ *
+ * StompyPage owns what every page has: the construct-only "application" (and
+ * its model), the read-only "state" with its notification, a GtkBinLayout for
+ * the page's one child, and the toast helper. A page is a final subclass that
+ * sets its template, implements submit_async() (and start, cancel or reset if
+ * it has anything to do there) and calls stompy_page_set_state().
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
+
+#include "stompy-application.h"
 
 G_BEGIN_DECLS
 
@@ -26,40 +36,52 @@ GType stompy_page_state_get_type (void) G_GNUC_CONST;
 
 #define STOMPY_TYPE_PAGE (stompy_page_get_type ())
 
-G_DECLARE_INTERFACE (StompyPage, stompy_page, STOMPY, PAGE, GtkWidget)
+G_DECLARE_DERIVABLE_TYPE (StompyPage, stompy_page, STOMPY, PAGE, GtkWidget)
 
-struct _StompyPageInterface
+struct _StompyPageClass
 {
-  GTypeInterface parent_iface;
+  GtkWidgetClass parent_class;
 
-  /* Called once the window is on screen: keyring lookups and network may start. */
+  /* Called once, when the window is on screen: keyring lookups and network may
+   * start. Optional. */
   void      (*start)         (StompyPage          *self);
-  /* Cancel what the page is doing (Escape); nothing is reported. */
+  /* Cancel what the page is doing (Escape); nothing is reported. Optional. */
   void      (*cancel)        (StompyPage          *self);
-  /* The model was reset ("Start Over"): show it afresh. */
+  /* The model was reset ("Start Over"): show it afresh. Optional. */
   void      (*reset)         (StompyPage          *self);
+  /* Required. The page shows its own error in place when it fails. */
   void      (*submit_async)  (StompyPage          *self,
                               GCancellable        *cancellable,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data);
+  /* The default propagates the boolean of a GTask whose source is the page. */
   gboolean  (*submit_finish) (StompyPage          *self,
                               GAsyncResult        *result,
                               GError             **error);
 };
 
-StompyPageState stompy_page_get_state     (StompyPage          *self);
-void            stompy_page_start         (StompyPage          *self);
-void            stompy_page_cancel        (StompyPage          *self);
-void            stompy_page_reset         (StompyPage          *self);
-void            stompy_page_submit_async  (StompyPage          *self,
-                                           GCancellable        *cancellable,
-                                           GAsyncReadyCallback  callback,
-                                           gpointer             user_data);
-gboolean        stompy_page_submit_finish (StompyPage          *self,
-                                           GAsyncResult        *result,
-                                           GError             **error);
+StompyApplication *stompy_page_get_application (StompyPage          *self);
+/* The application's onboarding model, which the page keeps alive. */
+StompyOnboarding  *stompy_page_get_model       (StompyPage          *self);
+StompyPageState    stompy_page_get_state       (StompyPage          *self);
+/* For subclasses: notifies "state" when it changes. */
+void               stompy_page_set_state       (StompyPage          *self,
+                                                StompyPageState      state);
+void               stompy_page_start           (StompyPage          *self);
+void               stompy_page_cancel          (StompyPage          *self);
+void               stompy_page_reset           (StompyPage          *self);
+void               stompy_page_submit_async    (StompyPage          *self,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gboolean           stompy_page_submit_finish   (StompyPage          *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
 /* Shows @message in the window's toast overlay, if the page is in one. */
-void            stompy_page_toast         (StompyPage          *self,
-                                           const char          *message);
+void               stompy_page_toast           (StompyPage          *self,
+                                                const char          *message);
+/* The same for a part of a page: the toast overlay around @widget, if any. */
+void               stompy_widget_toast         (GtkWidget           *widget,
+                                                const char          *message);
 
 G_END_DECLS

@@ -12,7 +12,7 @@ G_BEGIN_DECLS
 
 struct _StompyProductsPage
 {
-  GtkWidget          parent_instance;
+  StompyPage         parent_instance;
 
   /* Template children */
   GtkWidget         *scrolled_window;
@@ -27,10 +27,6 @@ struct _StompyProductsPage
   GtkButton         *recommend_both_button;
   GtkButton         *recommend_spotainer_button;
   GtkButton         *recommend_analysaver_button;
-
-  StompyApplication *application;
-  StompyOnboarding  *model;
-  StompyPageState    state;
 };
 
 StompyProducts _stompy_products_page_get_selection (StompyProductsPage *self);

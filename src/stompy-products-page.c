@@ -11,31 +11,7 @@
 #include "stompy-error-messages.h"
 #include "stompy-products-page-private.h"
 
-static void stompy_products_page_page_iface_init (StompyPageInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (StompyProductsPage, stompy_products_page, GTK_TYPE_WIDGET,
-                               G_IMPLEMENT_INTERFACE (STOMPY_TYPE_PAGE,
-                                                      stompy_products_page_page_iface_init))
-
-enum {
-  PROP_0,
-  PROP_APPLICATION,
-  PROP_STATE,
-  N_PROPS,
-};
-
-static GParamSpec *properties[N_PROPS];
-
-static void
-set_state (StompyProductsPage *self,
-           StompyPageState     state)
-{
-  if (self->state == state)
-    return;
-
-  self->state = state;
-  g_object_notify (G_OBJECT (self), "state");
-}
+G_DEFINE_FINAL_TYPE (StompyProductsPage, stompy_products_page, STOMPY_TYPE_PAGE)
 
 StompyProducts
 _stompy_products_page_get_selection (StompyProductsPage *self)
@@ -57,10 +33,10 @@ update_state (StompyProductsPage *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->hint_label), !any);
 
-  if (self->state == STOMPY_PAGE_STATE_BUSY)
+  if (stompy_page_get_state (STOMPY_PAGE (self)) == STOMPY_PAGE_STATE_BUSY)
     return;
 
-  set_state (self, any ? STOMPY_PAGE_STATE_READY : STOMPY_PAGE_STATE_IDLE);
+  stompy_page_set_state (STOMPY_PAGE (self), any ? STOMPY_PAGE_STATE_READY : STOMPY_PAGE_STATE_IDLE);
 }
 
 static void
@@ -100,7 +76,8 @@ recommend_analysaver_cb (StompyProductsPage *self)
 static void
 recommendations_changed_cb (StompyProductsPage *self)
 {
-  StompyRecommendations recommendations = stompy_onboarding_get_recommendations (self->model);
+  StompyOnboarding *model = stompy_page_get_model (STOMPY_PAGE (self));
+  StompyRecommendations recommendations = stompy_onboarding_get_recommendations (model);
 
   gtk_widget_set_visible (GTK_WIDGET (self->recommend_both_row),
                           (recommendations & STOMPY_RECOMMEND_BOTH_FROM_MANAGEMENT) != 0);
@@ -118,7 +95,7 @@ stompy_products_page_reset (StompyPage *page)
   StompyProductsPage *self = STOMPY_PRODUCTS_PAGE (page);
 
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
-  select_products (self, stompy_onboarding_get_products (self->model));
+  select_products (self, stompy_onboarding_get_products (stompy_page_get_model (page)));
   recommendations_changed_cb (self);
 }
 
@@ -129,6 +106,7 @@ stompy_products_page_submit_async (StompyPage          *page,
                                    gpointer             user_data)
 {
   StompyProductsPage *self = STOMPY_PRODUCTS_PAGE (page);
+  StompyOnboarding *model = stompy_page_get_model (page);
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
   StompyProducts products = _stompy_products_page_get_selection (self);
@@ -144,58 +122,39 @@ stompy_products_page_submit_async (StompyPage          *page,
       return;
     }
 
-  stompy_onboarding_set_products (self->model, products);
+  stompy_onboarding_set_products (model, products);
 
   /* The choice is what the next steps are built on: write it now rather than
    * in the model's coalescing idle, so that it is on disk when the user is told
    * it is saved. The file is a few hundred bytes. */
-  if (!stompy_onboarding_save (self->model, &error))
+  if (!stompy_onboarding_save (model, &error))
     {
       g_autofree char *message = stompy_error_message_for (error);
 
       g_message ("Could not save the product choice: %s", error->message);
       gtk_label_set_label (self->error_label, message);
       gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
-      set_state (self, STOMPY_PAGE_STATE_ERROR);
+      stompy_page_set_state (STOMPY_PAGE (self), STOMPY_PAGE_STATE_ERROR);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  set_state (self, STOMPY_PAGE_STATE_READY);
+  stompy_page_set_state (STOMPY_PAGE (self), STOMPY_PAGE_STATE_READY);
   g_task_return_boolean (task, TRUE);
-}
-
-static gboolean
-stompy_products_page_submit_finish (StompyPage    *page,
-                                    GAsyncResult  *result,
-                                    GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, page), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-stompy_products_page_page_iface_init (StompyPageInterface *iface)
-{
-  iface->reset = stompy_products_page_reset;
-  iface->submit_async = stompy_products_page_submit_async;
-  iface->submit_finish = stompy_products_page_submit_finish;
 }
 
 static void
 stompy_products_page_constructed (GObject *object)
 {
   StompyProductsPage *self = STOMPY_PRODUCTS_PAGE (object);
+  StompyOnboarding *model;
 
   G_OBJECT_CLASS (stompy_products_page_parent_class)->constructed (object);
 
-  g_assert (self->application != NULL);
-  self->model = g_object_ref (stompy_application_get_model (self->application));
-
-  g_signal_connect_object (self->model, "notify::recommendations",
+  model = stompy_page_get_model (STOMPY_PAGE (self));
+  g_signal_connect_object (model, "notify::recommendations",
                            G_CALLBACK (recommendations_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->model, "notify::identity",
+  g_signal_connect_object (model, "notify::identity",
                            G_CALLBACK (recommendations_changed_cb), self, G_CONNECT_SWAPPED);
 
   stompy_products_page_reset (STOMPY_PAGE (self));
@@ -207,49 +166,8 @@ stompy_products_page_dispose (GObject *object)
   StompyProductsPage *self = STOMPY_PRODUCTS_PAGE (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), STOMPY_TYPE_PRODUCTS_PAGE);
-  g_clear_object (&self->model);
-  g_clear_object (&self->application);
 
   G_OBJECT_CLASS (stompy_products_page_parent_class)->dispose (object);
-}
-
-static void
-stompy_products_page_get_property (GObject    *object,
-                                   guint       prop_id,
-                                   GValue     *value,
-                                   GParamSpec *pspec)
-{
-  StompyProductsPage *self = STOMPY_PRODUCTS_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_APPLICATION:
-      g_value_set_object (value, self->application);
-      break;
-    case PROP_STATE:
-      g_value_set_enum (value, self->state);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-stompy_products_page_set_property (GObject      *object,
-                                   guint         prop_id,
-                                   const GValue *value,
-                                   GParamSpec   *pspec)
-{
-  StompyProductsPage *self = STOMPY_PRODUCTS_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_APPLICATION:
-      self->application = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
@@ -257,19 +175,14 @@ stompy_products_page_class_init (StompyProductsPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  StompyPageClass *page_class = STOMPY_PAGE_CLASS (klass);
 
   object_class->constructed = stompy_products_page_constructed;
   object_class->dispose = stompy_products_page_dispose;
-  object_class->get_property = stompy_products_page_get_property;
-  object_class->set_property = stompy_products_page_set_property;
 
-  properties[PROP_APPLICATION] =
-    g_param_spec_object ("application", NULL, NULL, STOMPY_TYPE_APPLICATION,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_property (object_class, PROP_APPLICATION, properties[PROP_APPLICATION]);
-  g_object_class_override_property (object_class, PROP_STATE, "state");
+  page_class->reset = stompy_products_page_reset;
+  page_class->submit_async = stompy_products_page_submit_async;
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/stompy/Connect/stompy-products-page.ui");
   gtk_widget_class_bind_template_child (widget_class, StompyProductsPage, scrolled_window);
@@ -293,7 +206,6 @@ stompy_products_page_class_init (StompyProductsPageClass *klass)
 static void
 stompy_products_page_init (StompyProductsPage *self)
 {
-  self->state = STOMPY_PAGE_STATE_IDLE;
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 

@@ -13,7 +13,7 @@ G_BEGIN_DECLS
 
 #define STOMPY_TYPE_PRODUCTS_PAGE (stompy_products_page_get_type ())
 
-G_DECLARE_FINAL_TYPE (StompyProductsPage, stompy_products_page, STOMPY, PRODUCTS_PAGE, GtkWidget)
+G_DECLARE_FINAL_TYPE (StompyProductsPage, stompy_products_page, STOMPY, PRODUCTS_PAGE, StompyPage)
 
 GtkWidget *stompy_products_page_new (StompyApplication *application);
 

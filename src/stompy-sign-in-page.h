@@ -4,19 +4,16 @@
  */
 #pragma once
 
-#include <gtk/gtk.h>
-
-#include "stompy-application.h"
 #include "stompy-page.h"
 
 G_BEGIN_DECLS
 
 #define STOMPY_TYPE_SIGN_IN_PAGE (stompy_sign_in_page_get_type ())
 
-G_DECLARE_FINAL_TYPE (StompySignInPage, stompy_sign_in_page, STOMPY, SIGN_IN_PAGE, GtkWidget)
+G_DECLARE_FINAL_TYPE (StompySignInPage, stompy_sign_in_page, STOMPY, SIGN_IN_PAGE, StompyPage)
 
-GtkWidget *stompy_sign_in_page_new          (StompyApplication *application);
+GtkWidget *stompy_sign_in_page_new           (StompyApplication *application);
 /* TRUE once the Stompy session is known to be valid. */
-gboolean   stompy_sign_in_page_get_signed_in (StompySignInPage *self);
+gboolean   stompy_sign_in_page_get_signed_in (StompySignInPage  *self);
 
 G_END_DECLS

@@ -11,10 +11,13 @@
 #include <glib/gi18n.h>
 
 #include "stompy-application.h"
+#include "stompy-aws-account-section-private.h"
+#include "stompy-error-messages.h"
 #include "stompy-error.h"
 #include "stompy-products-page-private.h"
 #include "stompy-secret-store.h"
 #include "stompy-sign-in-page-private.h"
+#include "stompy-stompy-account-section-private.h"
 #include "stompy-test-emulator.h"
 #include "stompy-validate.h"
 #include "stompy-window-private.h"
@@ -157,13 +160,17 @@ products_page (StompyWindow *window)
   return STOMPY_PRODUCTS_PAGE (_stompy_window_get_page (window, STOMPY_STEP_PRODUCTS));
 }
 
-/* Destroys the window and checks that it and its pages are freed. */
+/* Destroys the window and checks that it, its pages and the sign-in page's
+ * sections are freed. */
 static void
 close_window (StompyWindow *window)
 {
-  StompyPage *pages[] = {
-    g_object_ref (_stompy_window_get_page (window, STOMPY_STEP_SIGN_IN)),
-    g_object_ref (_stompy_window_get_page (window, STOMPY_STEP_PRODUCTS)),
+  StompySignInPage *sign_in = sign_in_page (window);
+  GObject *pages[] = {
+    g_object_ref (G_OBJECT (sign_in)),
+    g_object_ref (G_OBJECT (sign_in->stompy_section)),
+    g_object_ref (G_OBJECT (sign_in->aws_section)),
+    g_object_ref (G_OBJECT (_stompy_window_get_page (window, STOMPY_STEP_PRODUCTS))),
   };
 
   g_object_ref (window);
@@ -174,7 +181,7 @@ close_window (StompyWindow *window)
   g_assert_finalize_object (window);
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {
-      SPIN_UNTIL (G_OBJECT (pages[i])->ref_count == 1);
+      SPIN_UNTIL (pages[i]->ref_count == 1);
       g_assert_finalize_object (pages[i]);
     }
 }
@@ -192,7 +199,7 @@ focus_within (StompyWindow *window,
 static void
 wait_session_checked (StompySignInPage *page)
 {
-  SPIN_UNTIL (!page->checking_session);
+  SPIN_UNTIL (!page->stompy_section->checking_session);
 }
 
 static void
@@ -200,13 +207,15 @@ sign_in (StompySignInPage *page,
          const char       *email,
          const char       *password)
 {
+  StompyStompyAccountSection *stompy = page->stompy_section;
+
   wait_session_checked (page);
-  gtk_editable_set_text (GTK_EDITABLE (page->email_row), email);
-  gtk_editable_set_text (GTK_EDITABLE (page->password_row), password);
-  click (page->sign_in_button);
-  g_assert_true (page->signing_in);
+  gtk_editable_set_text (GTK_EDITABLE (stompy->email_row), email);
+  gtk_editable_set_text (GTK_EDITABLE (stompy->password_row), password);
+  click (stompy->sign_in_button);
+  g_assert_true (stompy->signing_in);
   g_assert_cmpint (stompy_page_get_state (STOMPY_PAGE (page)), ==, STOMPY_PAGE_STATE_BUSY);
-  SPIN_UNTIL (!page->signing_in);
+  SPIN_UNTIL (!stompy->signing_in);
 }
 
 static void
@@ -214,15 +223,17 @@ verify_access_key (StompySignInPage *page,
                    const char       *key_id,
                    const char       *secret)
 {
-  adw_combo_row_set_selected (page->source_row, STOMPY_CREDENTIAL_SOURCE_TYPED);
-  gtk_editable_set_text (GTK_EDITABLE (page->access_key_row), key_id);
-  gtk_editable_set_text (GTK_EDITABLE (page->secret_row), secret);
-  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (page->verify_button)));
-  click (page->verify_button);
-  g_assert_true (page->verifying);
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page->verify_spinner)));
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page->verify_cancel_button)));
-  SPIN_UNTIL (!page->verifying);
+  StompyAwsAccountSection *aws = page->aws_section;
+
+  adw_combo_row_set_selected (aws->source_row, STOMPY_CREDENTIAL_SOURCE_TYPED);
+  gtk_editable_set_text (GTK_EDITABLE (aws->access_key_row), key_id);
+  gtk_editable_set_text (GTK_EDITABLE (aws->secret_row), secret);
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (aws->verify_button)));
+  click (aws->verify_button);
+  g_assert_true (aws->verifying);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (aws->verify_spinner)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (aws->verify_cancel_button)));
+  SPIN_UNTIL (!aws->verifying);
 }
 
 static gboolean
@@ -261,35 +272,220 @@ test_window_create_finalize (void)
   close_window (window);
 }
 
+/* A page written against the base class only, as the pages of later steps are. */
+#define TEST_TYPE_PAGE (test_page_get_type ())
+G_DECLARE_FINAL_TYPE (TestPage, test_page, TEST, PAGE, StompyPage)
+
+struct _TestPage
+{
+  StompyPage parent_instance;
+  guint      starts;
+};
+
+G_DEFINE_FINAL_TYPE (TestPage, test_page, STOMPY_TYPE_PAGE)
+
+static void
+test_page_start (StompyPage *page)
+{
+  TEST_PAGE (page)->starts++;
+}
+
+static void
+test_page_submit_async (StompyPage          *page,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (page, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, test_page_submit_async);
+  stompy_page_set_state (page, STOMPY_PAGE_STATE_DONE);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+test_page_class_init (TestPageClass *klass)
+{
+  STOMPY_PAGE_CLASS (klass)->start = test_page_start;
+  STOMPY_PAGE_CLASS (klass)->submit_async = test_page_submit_async;
+}
+
+static void
+test_page_init (TestPage *self)
+{
+}
+
+static void
+count_cb (GObject    *object,
+          GParamSpec *pspec,
+          guint      *count)
+{
+  (*count)++;
+}
+
+static void
+test_page_base_class (void)
+{
+  StompyApplication *application = get_app ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  StompyPage *page;
+  guint notified = 0;
+
+  page = g_object_new (TEST_TYPE_PAGE, "application", application, NULL);
+  g_object_ref_sink (page);
+
+  g_assert_true (stompy_page_get_application (page) == application);
+  g_assert_true (stompy_page_get_model (page) == stompy_application_get_model (application));
+  g_assert_true (GTK_IS_BIN_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (page))));
+  g_assert_cmpint (stompy_page_get_state (page), ==, STOMPY_PAGE_STATE_IDLE);
+
+  /* "state" is notified when it changes, and only then. */
+  g_signal_connect (page, "notify::state", G_CALLBACK (count_cb), &notified);
+  stompy_page_set_state (page, STOMPY_PAGE_STATE_READY);
+  stompy_page_set_state (page, STOMPY_PAGE_STATE_READY);
+  g_assert_cmpuint (notified, ==, 1);
+
+  /* start() runs once; the virtual functions a page leaves out do nothing. */
+  stompy_page_start (page);
+  stompy_page_start (page);
+  g_assert_cmpuint (TEST_PAGE (page)->starts, ==, 1);
+  stompy_page_cancel (page);
+  stompy_page_reset (page);
+
+  /* The default submit_finish() takes the task's boolean. */
+  stompy_page_submit_async (page, NULL, done_cb, &result);
+  SPIN_UNTIL (result != NULL);
+  g_assert_true (stompy_page_submit_finish (page, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (stompy_page_get_state (page), ==, STOMPY_PAGE_STATE_DONE);
+  g_assert_cmpuint (notified, ==, 2);
+  g_clear_object (&result);
+
+  g_assert_finalize_object (page);
+}
+
+static void
+test_stompy_account_section_create_finalize (void)
+{
+  StompyStompyAccountSection *section;
+
+  reset_world ();
+  section = STOMPY_STOMPY_ACCOUNT_SECTION (stompy_stompy_account_section_new (get_app ()));
+  g_object_ref_sink (section);
+
+  g_assert_true (stompy_section_get_application (STOMPY_SECTION (section)) == get_app ());
+  g_assert_true (GTK_IS_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (section))));
+  /* Until start() has checked the keyring, the session is unknown. */
+  g_assert_false (stompy_stompy_account_section_get_signed_in (section));
+  g_assert_false (stompy_section_get_ready (STOMPY_SECTION (section)));
+  g_assert_true (stompy_section_get_busy (STOMPY_SECTION (section)));
+  g_assert_false (stompy_section_get_failed (STOMPY_SECTION (section)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (section->email_row)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (section->signed_in_row)));
+
+  g_assert_finalize_object (section);
+}
+
+static void
+test_aws_account_section_create_finalize (void)
+{
+  StompyAwsAccountSection *section;
+
+  reset_world ();
+  section = STOMPY_AWS_ACCOUNT_SECTION (stompy_aws_account_section_new (get_app ()));
+  g_object_ref_sink (section);
+
+  g_assert_true (stompy_section_get_model (STOMPY_SECTION (section))
+                 == stompy_application_get_model (get_app ()));
+  g_assert_false (stompy_section_get_ready (STOMPY_SECTION (section)));
+  g_assert_false (stompy_section_get_busy (STOMPY_SECTION (section)));
+  g_assert_false (stompy_section_get_failed (STOMPY_SECTION (section)));
+  /* The default source is a profile, which Verify needs read first. */
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (section->profile_row)));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (section->verify_button)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (section->identity_group)));
+
+  g_assert_finalize_object (section);
+}
+
+static void
+test_sign_in_page_create_finalize (void)
+{
+  StompySignInPage *page;
+  gpointer stompy;
+  gpointer aws;
+
+  reset_world ();
+  page = STOMPY_SIGN_IN_PAGE (stompy_sign_in_page_new (get_app ()));
+  g_object_ref_sink (page);
+
+  g_assert_true (stompy_page_get_application (STOMPY_PAGE (page)) == get_app ());
+  g_assert_true (GTK_IS_BIN_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (page))));
+  g_assert_true (gtk_widget_is_ancestor (GTK_WIDGET (page->stompy_section), GTK_WIDGET (page)));
+  g_assert_true (gtk_widget_is_ancestor (GTK_WIDGET (page->aws_section), GTK_WIDGET (page)));
+  /* Busy until the stored session is checked. */
+  g_assert_cmpint (stompy_page_get_state (STOMPY_PAGE (page)), ==, STOMPY_PAGE_STATE_BUSY);
+  g_assert_false (stompy_sign_in_page_get_signed_in (page));
+
+  stompy = page->stompy_section;
+  aws = page->aws_section;
+  g_object_add_weak_pointer (G_OBJECT (stompy), &stompy);
+  g_object_add_weak_pointer (G_OBJECT (aws), &aws);
+
+  g_assert_finalize_object (page);
+  g_assert_null (stompy);
+  g_assert_null (aws);
+}
+
+static void
+test_products_page_create_finalize (void)
+{
+  StompyProductsPage *page;
+
+  reset_world ();
+  page = STOMPY_PRODUCTS_PAGE (stompy_products_page_new (get_app ()));
+  g_object_ref_sink (page);
+
+  g_assert_true (stompy_page_get_application (STOMPY_PAGE (page)) == get_app ());
+  g_assert_cmpint (stompy_page_get_state (STOMPY_PAGE (page)), ==, STOMPY_PAGE_STATE_IDLE);
+  gtk_check_button_set_active (page->spotainer_check, TRUE);
+  g_assert_cmpint (stompy_page_get_state (STOMPY_PAGE (page)), ==, STOMPY_PAGE_STATE_READY);
+
+  g_assert_finalize_object (page);
+}
+
 static void
 test_wrong_password_inline_error (void)
 {
   StompyWindow *window;
   StompySignInPage *page;
+  StompyStompyAccountSection *stompy;
 
   reset_world ();
   window = open_window ();
   page = sign_in_page (window);
+  stompy = page->stompy_section;
 
   sign_in (page, OPS_EMAIL, "not the password");
 
-  g_assert_false (page->signed_in);
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page->stompy_error_label)));
-  g_assert_true (contains (gtk_label_get_label (page->stompy_error_label), "password"));
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (page->password_row), "error"));
-  g_assert_true (focus_within (window, page->password_row));
+  g_assert_false (stompy->signed_in);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (stompy->error_label)));
+  g_assert_true (contains (gtk_label_get_label (stompy->error_label), "password"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (stompy->password_row), "error"));
+  g_assert_true (focus_within (window, stompy->password_row));
   g_assert_false (continue_enabled (window));
 
   /* Typing again clears the error style. */
-  gtk_editable_set_text (GTK_EDITABLE (page->password_row), "x");
-  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (page->password_row), "error"));
+  gtk_editable_set_text (GTK_EDITABLE (stompy->password_row), "x");
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (stompy->password_row), "error"));
 
   /* An email that is not one is caught before any request. */
-  gtk_editable_set_text (GTK_EDITABLE (page->email_row), "ops at example");
-  click (page->sign_in_button);
-  g_assert_false (page->signing_in);
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (page->email_row), "error"));
-  g_assert_true (focus_within (window, page->email_row));
+  gtk_editable_set_text (GTK_EDITABLE (stompy->email_row), "ops at example");
+  click (stompy->sign_in_button);
+  g_assert_false (stompy->signing_in);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (stompy->email_row), "error"));
+  g_assert_true (focus_within (window, stompy->email_row));
 
   close_window (window);
 }
@@ -303,6 +499,8 @@ run_main_flow (void)
   g_autoptr(GError) error = NULL;
   StompyWindow *window;
   StompySignInPage *page;
+  StompyStompyAccountSection *stompy;
+  StompyAwsAccountSection *aws;
   StompyProductsPage *products;
   const StompyAwsIdentity *identity;
   GAsyncResult *result = NULL;
@@ -313,23 +511,25 @@ run_main_flow (void)
   reset_world ();
   window = open_window ();
   page = sign_in_page (window);
+  stompy = page->stompy_section;
+  aws = page->aws_section;
 
   sign_in (page, OPS_EMAIL, OPS_PASSWORD);
-  g_assert_true (page->signed_in);
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (page->stompy_error_label)));
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page->signed_in_row)));
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (page->email_row)));
-  g_assert_true (contains (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (page->signed_in_row)),
+  g_assert_true (stompy->signed_in);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (stompy->error_label)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (stompy->signed_in_row)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (stompy->email_row)));
+  g_assert_true (contains (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (stompy->signed_in_row)),
                            "Li Wei"));
-  g_assert_true (contains (adw_action_row_get_subtitle (page->signed_in_row), OPS_EMAIL));
-  g_assert_true (contains (adw_action_row_get_subtitle (page->signed_in_row), "Example Ltd"));
+  g_assert_true (contains (adw_action_row_get_subtitle (stompy->signed_in_row), OPS_EMAIL));
+  g_assert_true (contains (adw_action_row_get_subtitle (stompy->signed_in_row), "Example Ltd"));
   g_assert_cmpstr (stompy_onboarding_get_stompy_email (model), ==, OPS_EMAIL);
   g_assert_cmpstr (stompy_onboarding_get_stompy_organization (model), ==, "Example Ltd");
   /* Signed in, but no AWS account yet. */
   g_assert_false (continue_enabled (window));
 
   /* The token went to the keyring. */
-  SPIN_UNTIL (!page->saving_token);
+  SPIN_UNTIL (!stompy->saving_token);
   stompy_secret_store_lookup_token_async (stompy_test_emulator_get_api_url (emulator), NULL,
                                           done_cb, &result);
   SPIN_UNTIL (result != NULL);
@@ -340,12 +540,12 @@ run_main_flow (void)
   g_assert_cmpstr (stored_email, ==, OPS_EMAIL);
 
   verify_access_key (page, MGMT_KEY_ID, MGMT_SECRET);
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (page->aws_error_label)));
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page->identity_group)));
-  g_assert_cmpstr (adw_action_row_get_subtitle (page->account_row), ==, "210987654321");
-  g_assert_cmpstr (adw_action_row_get_subtitle (page->arn_row), ==,
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (aws->error_label)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (aws->identity_group)));
+  g_assert_cmpstr (adw_action_row_get_subtitle (aws->account_row), ==, "210987654321");
+  g_assert_cmpstr (adw_action_row_get_subtitle (aws->arn_row), ==,
                    "arn:aws:iam::210987654321:user/ops-admin");
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (page->root_row)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (aws->root_row)));
   identity = stompy_onboarding_get_identity (model);
   g_assert_nonnull (identity);
   g_assert_cmpstr (identity->account_id, ==, "210987654321");
@@ -354,11 +554,11 @@ run_main_flow (void)
                    STOMPY_CREDENTIAL_SOURCE_TYPED);
   g_assert_cmpstr (stompy_onboarding_get_access_key_id (model), ==, MGMT_KEY_ID);
   g_assert_nonnull (stompy_application_get_aws_client (get_app ()));
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page->advice_label)));
-  g_assert_cmpstr (gtk_label_get_label (page->advice_label), ==,
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (aws->advice_label)));
+  g_assert_cmpstr (gtk_label_get_label (aws->advice_label), ==,
                    _("This is the management account of your organization, as recommended: it sees the cost data of every member account, and Stompy can apply optimizations to them."));
-  if (!has_cjk (gtk_label_get_label (page->advice_label)))
-    g_assert_true (contains (adw_action_row_get_subtitle (page->organization_row), "Management"));
+  if (!has_cjk (gtk_label_get_label (aws->advice_label)))
+    g_assert_true (contains (adw_action_row_get_subtitle (aws->organization_row), "Management"));
 
   /* Continue is on; Enter (the default widget) and a click do the same. */
   g_assert_cmpint (stompy_page_get_state (STOMPY_PAGE (page)), ==, STOMPY_PAGE_STATE_READY);
@@ -440,21 +640,23 @@ test_member_advice (void)
   StompyOnboarding *model = stompy_application_get_model (get_app ());
   StompyWindow *window;
   StompySignInPage *page;
+  StompyAwsAccountSection *aws;
   StompyProductsPage *products;
 
   reset_world ();
   window = open_window ();
   page = sign_in_page (window);
+  aws = page->aws_section;
 
   sign_in (page, OPS_EMAIL, OPS_PASSWORD);
   verify_access_key (page, MEMBER_KEY_ID, MEMBER_SECRET);
 
-  g_assert_cmpstr (adw_action_row_get_subtitle (page->account_row), ==, "345678901234");
+  g_assert_cmpstr (adw_action_row_get_subtitle (aws->account_row), ==, "345678901234");
   g_assert_cmpint (stompy_onboarding_get_identity (model)->organization_role, ==,
                    STOMPY_ORGANIZATION_ROLE_MEMBER);
-  g_assert_cmpstr (gtk_label_get_label (page->advice_label), ==,
+  g_assert_cmpstr (gtk_label_get_label (aws->advice_label), ==,
                    _("This is a member account: Stompy will see only this account's cost data. For organization-wide StompyAnalySaver advice, use the management account."));
-  g_assert_true (contains (adw_action_row_get_subtitle (page->organization_row), "210987654321"));
+  g_assert_true (contains (adw_action_row_get_subtitle (aws->organization_row), "210987654321"));
 
   products = products_page (window);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (products->recommend_both_row)));
@@ -465,9 +667,9 @@ test_member_advice (void)
   g_assert_true (gtk_check_button_get_active (products->spotainer_check));
 
   /* Another source forgets the verified identity. */
-  adw_combo_row_set_selected (page->source_row, STOMPY_CREDENTIAL_SOURCE_ENVIRONMENT);
+  adw_combo_row_set_selected (aws->source_row, STOMPY_CREDENTIAL_SOURCE_ENVIRONMENT);
   g_assert_null (stompy_onboarding_get_identity (model));
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (page->identity_group)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (aws->identity_group)));
   g_assert_false (continue_enabled (window));
 
   close_window (window);
@@ -478,25 +680,27 @@ test_wrong_secret_shown_in_place (void)
 {
   StompyWindow *window;
   StompySignInPage *page;
+  StompyAwsAccountSection *aws;
   const char *message;
 
   reset_world ();
   window = open_window ();
   page = sign_in_page (window);
+  aws = page->aws_section;
 
   sign_in (page, OPS_EMAIL, OPS_PASSWORD);
   verify_access_key (page, MGMT_KEY_ID, "WrongSecretKeyWrongSecretKeyWrongSecret0");
 
   g_assert_null (stompy_onboarding_get_identity (stompy_application_get_model (get_app ())));
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page->aws_error_label)));
-  message = gtk_label_get_label (page->aws_error_label);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (aws->error_label)));
+  message = gtk_label_get_label (aws->error_label);
   g_assert_true (g_str_has_prefix (message,
                                    _("The secret access key does not match the access key ID. Copy the secret again.")));
   /* Support can find the request. */
   g_assert_true (contains (message, "Request ID") || has_cjk (message));
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (page->secret_row), "error"));
-  g_assert_true (focus_within (window, page->secret_row));
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (page->identity_group)));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (aws->secret_row), "error"));
+  g_assert_true (focus_within (window, aws->secret_row));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (aws->identity_group)));
   g_assert_cmpint (stompy_page_get_state (STOMPY_PAGE (page)), ==, STOMPY_PAGE_STATE_ERROR);
   g_assert_false (continue_enabled (window));
 
@@ -508,23 +712,25 @@ test_verify_cancelled_says_nothing (void)
 {
   StompyWindow *window;
   StompySignInPage *page;
+  StompyAwsAccountSection *aws;
 
   reset_world ();
   window = open_window ();
   page = sign_in_page (window);
+  aws = page->aws_section;
   sign_in (page, OPS_EMAIL, OPS_PASSWORD);
 
-  adw_combo_row_set_selected (page->source_row, STOMPY_CREDENTIAL_SOURCE_TYPED);
-  gtk_editable_set_text (GTK_EDITABLE (page->access_key_row), MGMT_KEY_ID);
-  gtk_editable_set_text (GTK_EDITABLE (page->secret_row), MGMT_SECRET);
-  click (page->verify_button);
-  g_assert_true (page->verifying);
+  adw_combo_row_set_selected (aws->source_row, STOMPY_CREDENTIAL_SOURCE_TYPED);
+  gtk_editable_set_text (GTK_EDITABLE (aws->access_key_row), MGMT_KEY_ID);
+  gtk_editable_set_text (GTK_EDITABLE (aws->secret_row), MGMT_SECRET);
+  click (aws->verify_button);
+  g_assert_true (aws->verifying);
 
   /* Escape cancels. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel", NULL);
-  SPIN_UNTIL (!page->verifying);
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (page->aws_error_label)));
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (page->verify_spinner)));
+  SPIN_UNTIL (!aws->verifying);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (aws->error_label)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (aws->verify_spinner)));
   g_assert_null (stompy_onboarding_get_identity (stompy_application_get_model (get_app ())));
   g_assert_cmpint (stompy_page_get_state (STOMPY_PAGE (page)), ==, STOMPY_PAGE_STATE_IDLE);
 
@@ -536,29 +742,31 @@ test_access_key_validated_as_typed (void)
 {
   StompyWindow *window;
   StompySignInPage *page;
+  StompyAwsAccountSection *aws;
 
   reset_world ();
   window = open_window ();
   page = sign_in_page (window);
+  aws = page->aws_section;
   wait_session_checked (page);
 
-  adw_combo_row_set_selected (page->source_row, STOMPY_CREDENTIAL_SOURCE_TYPED);
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page->access_key_row)));
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page->remember_row)));
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (page->account_id_row)));
-  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (page->verify_button)));
+  adw_combo_row_set_selected (aws->source_row, STOMPY_CREDENTIAL_SOURCE_TYPED);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (aws->access_key_row)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (aws->remember_row)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (aws->account_id_row)));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (aws->verify_button)));
 
-  gtk_editable_set_text (GTK_EDITABLE (page->access_key_row), "akiaemulatormgmt0001");
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page->aws_hint_label)));
-  g_assert_true (contains (gtk_label_get_label (page->aws_hint_label),
-                           _stompy_sign_in_page_reason_sentence (STOMPY_INVALID_ACCESS_KEY_ID_CHARS)));
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (page->access_key_row), "error"));
+  gtk_editable_set_text (GTK_EDITABLE (aws->access_key_row), "akiaemulatormgmt0001");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (aws->hint_label)));
+  g_assert_true (contains (gtk_label_get_label (aws->hint_label),
+                           stompy_invalid_reason_sentence (STOMPY_INVALID_ACCESS_KEY_ID_CHARS)));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (aws->access_key_row), "error"));
 
-  gtk_editable_set_text (GTK_EDITABLE (page->access_key_row), MGMT_KEY_ID);
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (page->aws_hint_label)));
-  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (page->verify_button)));
-  gtk_editable_set_text (GTK_EDITABLE (page->secret_row), MGMT_SECRET);
-  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (page->verify_button)));
+  gtk_editable_set_text (GTK_EDITABLE (aws->access_key_row), MGMT_KEY_ID);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (aws->hint_label)));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (aws->verify_button)));
+  gtk_editable_set_text (GTK_EDITABLE (aws->secret_row), MGMT_SECRET);
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (aws->verify_button)));
 
   close_window (window);
 }
@@ -569,30 +777,32 @@ test_guided_account_id (void)
   StompyOnboarding *model = stompy_application_get_model (get_app ());
   StompyWindow *window;
   StompySignInPage *page;
+  StompyAwsAccountSection *aws;
 
   reset_world ();
   window = open_window ();
   page = sign_in_page (window);
+  aws = page->aws_section;
   sign_in (page, OPS_EMAIL, OPS_PASSWORD);
 
-  adw_combo_row_set_selected (page->source_row, STOMPY_CREDENTIAL_SOURCE_GUIDED);
+  adw_combo_row_set_selected (aws->source_row, STOMPY_CREDENTIAL_SOURCE_GUIDED);
   g_assert_cmpint (stompy_onboarding_get_credential_source (model), ==, STOMPY_CREDENTIAL_SOURCE_GUIDED);
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page->account_id_row)));
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page->guided_label)));
-  g_assert_false (gtk_widget_get_visible (page->verify_box));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (aws->account_id_row)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (aws->guided_label)));
+  g_assert_false (gtk_widget_get_visible (aws->verify_box));
   g_assert_false (continue_enabled (window));
 
-  gtk_editable_set_text (GTK_EDITABLE (page->account_id_row), "21098765");
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page->aws_hint_label)));
-  g_assert_true (contains (gtk_label_get_label (page->aws_hint_label),
-                           _stompy_sign_in_page_reason_sentence (STOMPY_INVALID_ACCOUNT_ID)));
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (page->account_id_row), "error"));
+  gtk_editable_set_text (GTK_EDITABLE (aws->account_id_row), "21098765");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (aws->hint_label)));
+  g_assert_true (contains (gtk_label_get_label (aws->hint_label),
+                           stompy_invalid_reason_sentence (STOMPY_INVALID_ACCOUNT_ID)));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (aws->account_id_row), "error"));
   g_assert_null (stompy_onboarding_get_account_id (model));
   g_assert_false (continue_enabled (window));
 
-  gtk_editable_set_text (GTK_EDITABLE (page->account_id_row), "210987654321");
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (page->aws_hint_label)));
-  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (page->account_id_row), "error"));
+  gtk_editable_set_text (GTK_EDITABLE (aws->account_id_row), "210987654321");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (aws->hint_label)));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (aws->account_id_row), "error"));
   g_assert_cmpstr (stompy_onboarding_get_account_id (model), ==, "210987654321");
   g_assert_cmpint (stompy_page_get_state (STOMPY_PAGE (page)), ==, STOMPY_PAGE_STATE_READY);
   g_assert_true (continue_enabled (window));
@@ -612,37 +822,40 @@ test_stored_session_restored (void)
   StompyOnboarding *model = stompy_application_get_model (get_app ());
   StompyWindow *window;
   StompySignInPage *page;
+  StompyStompyAccountSection *stompy;
 
   reset_world ();
   window = open_window ();
   sign_in (sign_in_page (window), OPS_EMAIL, OPS_PASSWORD);
-  g_assert_true (sign_in_page (window)->signed_in);
-  SPIN_UNTIL (!sign_in_page (window)->saving_token);
+  g_assert_true (sign_in_page (window)->stompy_section->signed_in);
+  SPIN_UNTIL (!sign_in_page (window)->stompy_section->saving_token);
   close_window (window);
 
   /* A new start: the client has no token until the keyring gives it back. */
   stompy_api_client_set_token (stompy_application_get_api_client (get_app ()), NULL);
   window = open_window ();
   page = sign_in_page (window);
+  stompy = page->stompy_section;
   g_assert_cmpint (stompy_page_get_state (STOMPY_PAGE (page)), ==, STOMPY_PAGE_STATE_BUSY);
   wait_session_checked (page);
-  g_assert_true (page->signed_in);
-  g_assert_true (contains (adw_action_row_get_subtitle (page->signed_in_row), OPS_EMAIL));
+  g_assert_true (stompy->signed_in);
+  g_assert_true (contains (adw_action_row_get_subtitle (stompy->signed_in_row), OPS_EMAIL));
 
   /* Sign Out clears it. */
-  click (page->sign_out_button);
-  SPIN_UNTIL (!page->signing_out);
-  g_assert_false (page->signed_in);
+  click (stompy->sign_out_button);
+  SPIN_UNTIL (!stompy->signing_out);
+  g_assert_false (stompy->signed_in);
   g_assert_null (stompy_onboarding_get_stompy_email (model));
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page->email_row)));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (page->email_row)), ==, OPS_EMAIL);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (stompy->email_row)));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (stompy->email_row)), ==, OPS_EMAIL);
   g_assert_null (stompy_api_client_get_token (stompy_application_get_api_client (get_app ())));
   close_window (window);
 
   window = open_window ();
   page = sign_in_page (window);
+  stompy = page->stompy_section;
   wait_session_checked (page);
-  g_assert_false (page->signed_in);
+  g_assert_false (stompy->signed_in);
   close_window (window);
 }
 
@@ -652,6 +865,7 @@ test_expired_session_asks_to_sign_in (void)
   StompyApiClient *client = stompy_application_get_api_client (get_app ());
   StompyWindow *window;
   StompySignInPage *page;
+  StompyStompyAccountSection *stompy;
   GAsyncResult *result = NULL;
   char *token;
 
@@ -665,13 +879,14 @@ test_expired_session_asks_to_sign_in (void)
 
   window = open_window ();
   page = sign_in_page (window);
+  stompy = page->stompy_section;
   wait_session_checked (page);
 
-  g_assert_false (page->signed_in);
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page->stompy_error_label)));
-  g_assert_cmpstr (gtk_label_get_label (page->stompy_error_label), ==,
+  g_assert_false (stompy->signed_in);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (stompy->error_label)));
+  g_assert_cmpstr (gtk_label_get_label (stompy->error_label), ==,
                    _("Your Stompy session has expired. Sign in again."));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (page->email_row)), ==, OPS_EMAIL);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (stompy->email_row)), ==, OPS_EMAIL);
 
   /* The bad token is gone from the keyring. */
   SPIN_UNTIL (({
@@ -695,10 +910,14 @@ test_start_over_resets_the_model (void)
   StompyOnboarding *model = stompy_application_get_model (get_app ());
   StompyWindow *window;
   StompySignInPage *page;
+  StompyStompyAccountSection *stompy;
+  StompyAwsAccountSection *aws;
 
   reset_world ();
   window = open_window ();
   page = sign_in_page (window);
+  stompy = page->stompy_section;
+  aws = page->aws_section;
   sign_in (page, OPS_EMAIL, OPS_PASSWORD);
   verify_access_key (page, MGMT_KEY_ID, MGMT_SECRET);
   click (window->primary_button);
@@ -708,10 +927,10 @@ test_start_over_resets_the_model (void)
   g_assert_cmpint (stompy_window_get_step (window), ==, STOMPY_STEP_SIGN_IN);
   g_assert_null (stompy_onboarding_get_identity (model));
   g_assert_null (stompy_application_get_aws_client (get_app ()));
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (page->identity_group)));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (page->secret_row)), ==, "");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (aws->identity_group)));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (aws->secret_row)), ==, "");
   /* The Stompy session is kept. */
-  g_assert_true (page->signed_in);
+  g_assert_true (stompy->signed_in);
   g_assert_cmpstr (stompy_onboarding_get_stompy_email (model), ==, OPS_EMAIL);
   g_assert_false (continue_enabled (window));
 
@@ -765,7 +984,7 @@ test_zh_cn_subprocess (void)
   label = gtk_button_get_label (window->primary_button);
   g_test_message ("primary button: %s", label);
   g_assert_true (has_cjk (label));
-  g_assert_true (has_cjk (gtk_button_get_label (sign_in_page (window)->sign_in_button)));
+  g_assert_true (has_cjk (gtk_button_get_label (sign_in_page (window)->stompy_section->sign_in_button)));
   close_window (window);
 }
 
@@ -811,6 +1030,13 @@ main (int   argc,
 
   gtk_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/ui/page/base-class-serves-a-new-page", test_page_base_class);
+  g_test_add_func ("/ui/page/sign-in/create-and-finalize", test_sign_in_page_create_finalize);
+  g_test_add_func ("/ui/page/products/create-and-finalize", test_products_page_create_finalize);
+  g_test_add_func ("/ui/sign-in/stompy-account-section/create-and-finalize",
+                   test_stompy_account_section_create_finalize);
+  g_test_add_func ("/ui/sign-in/aws-account-section/create-and-finalize",
+                   test_aws_account_section_create_finalize);
   g_test_add_func ("/ui/window/create-and-finalize", test_window_create_finalize);
   g_test_add_func ("/ui/sign-in/wrong-password-shows-inline-error", test_wrong_password_inline_error);
   g_test_add_func ("/ui/flow/management-account-to-products-saved", test_main_flow);
