@@ -99,9 +99,9 @@ organization_advice (const StompyAwsIdentity *identity)
     case STOMPY_ORGANIZATION_ROLE_MANAGEMENT:
       return _("This is the management account of your organization, as recommended: it sees the cost data of every member account, and Stompy can apply optimizations to them.");
     case STOMPY_ORGANIZATION_ROLE_MEMBER:
-      return _("This is a member account: Stompy will see only this account's cost data. For organization-wide StompyAnalySaver advice, use the management account.");
+      return _("This is a member account: Stompy will see only this account’s cost data. For organization-wide StompyAnalySaver advice, use the management account.");
     case STOMPY_ORGANIZATION_ROLE_STANDALONE:
-      return _("This account is not part of an organization: Stompy covers this account.");
+      return _("This account is not part of an organization, so Stompy sees the cost data of this account only.");
     case STOMPY_ORGANIZATION_ROLE_UNKNOWN:
     default:
       return _("The organization could not be read, so the app cannot tell whether this is the management account. The management account sees the cost data of every member account.");
