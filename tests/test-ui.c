@@ -655,7 +655,7 @@ test_member_advice (void)
   g_assert_cmpint (stompy_onboarding_get_identity (model)->organization_role, ==,
                    STOMPY_ORGANIZATION_ROLE_MEMBER);
   g_assert_cmpstr (gtk_label_get_label (aws->advice_label), ==,
-                   _("This is a member account: Stompy will see only this account's cost data. For organization-wide StompyAnalySaver advice, use the management account."));
+                   _("This is a member account: Stompy will see only this account’s cost data. For organization-wide StompyAnalySaver advice, use the management account."));
   g_assert_true (contains (adw_action_row_get_subtitle (aws->organization_row), "210987654321"));
 
   products = products_page (window);
