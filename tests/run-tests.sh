@@ -13,6 +13,10 @@ else
   meson setup build-tests -Dwerror=true
 fi
 
+# Build everything first: some tests use more than their own binary (the CLI,
+# the compiled translations and GSettings schema).
+ninja -C build-tests
+
 status=0
 meson test -C build-tests --print-errorlogs --num-processes 2 "$@" || status=$?
 exit "$status"

@@ -188,6 +188,8 @@ test_help_lists_commands (void)
   g_assert_nonnull (strstr (run.out, "login"));
   g_assert_nonnull (strstr (run.out, "logout"));
   g_assert_nonnull (strstr (run.out, "identity"));
+  g_assert_nonnull (strstr (run.out, "cur"));
+  g_assert_nonnull (strstr (run.out, "stack"));
   g_assert_nonnull (strstr (run.out, "--version"));
 }
 
@@ -227,6 +229,12 @@ test_bad_usage (void)
     ARGS ("login", "--password-stdin"),
     /* No terminal to prompt on (standard input is a pipe). */
     ARGS ("login", "--email", "ops@example.com"),
+    ARGS ("cur"),
+    ARGS ("cur", "frobnicate"),
+    ARGS ("cur", "list", "extra-argument"),
+    ARGS ("stack", "status"),
+    ARGS ("stack", "create", "frobnicator", "--acknowledge-iam"),
+    ARGS ("stack", "status", "not_a_stack_name!"),
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -517,6 +525,730 @@ test_login_unreachable (void)
   g_assert_nonnull (strstr (run.err, "Could not reach Stompy"));
 }
 
+/* ------------------------------------------------------------- cur */
+
+#define MGMT_PROFILE "emulator-management"
+#define MGMT_ACCOUNT "210987654321"
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    {
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          remove_tree (child);
+        }
+      g_rmdir (path);
+    }
+  else
+    {
+      g_unlink (path);
+    }
+}
+
+/* A state directory of its own for each test (XDG_STATE_HOME), and the
+ * emulator back to its fixtures. */
+typedef struct
+{
+  char *state_home;
+} StateFixture;
+
+static void
+state_setup (StateFixture  *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(JsonNode) reply = stompy_test_emulator_control (emulator, "reset", "{}");
+  g_autoptr(GError) error = NULL;
+
+  fixture->state_home = g_dir_make_tmp ("stompy-cli-state-XXXXXX", &error);
+  g_assert_no_error (error);
+}
+
+static void
+state_teardown (StateFixture  *fixture,
+                gconstpointer  data)
+{
+  remove_tree (fixture->state_home);
+  g_free (fixture->state_home);
+}
+
+/* Runs the CLI with the management account's profile and the test's state. */
+static void
+run_mgmt (Run                *run,
+          StateFixture       *fixture,
+          const char * const *args)
+{
+  run_cli (run, NULL, ENV ("AWS_PROFILE", MGMT_PROFILE, "XDG_STATE_HOME", fixture->state_home),
+           args);
+}
+
+/* The state file the app reads, parsed. */
+static JsonNode *
+load_state (StateFixture *fixture)
+{
+  g_autofree char *path = g_build_filename (fixture->state_home, "stompy-connect", "state.json",
+                                            NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static JsonObject *
+state_member (JsonNode   *state,
+              const char *product,
+              const char *part)
+{
+  JsonObject *object = json_node_get_object (state);
+
+  return json_object_get_object_member (json_object_get_object_member (object, product), part);
+}
+
+static gint64
+creations (const char *kind)
+{
+  g_autoptr(JsonNode) stats = stompy_test_emulator_get_stats (emulator);
+  JsonObject *made = json_object_get_object_member (json_node_get_object (stats), "creations");
+
+  return made != NULL ? json_object_get_int_member_with_default (made, kind, 0) : 0;
+}
+
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+typedef struct
+{
+  const char *name;
+  gboolean    resource_ids;
+  gboolean    data_refresh;
+  gboolean    hourly;
+  gboolean    athena;
+} ReportVerdicts;
+
+/* The fixture reports (tests/emulator/accounts.json), each failing one
+ * condition but the first. */
+static const ReportVerdicts fixture_reports[] = {
+  { "stompy-ready-cur", TRUE, TRUE, TRUE, TRUE },
+  { "finance-daily", TRUE, TRUE, FALSE, TRUE },
+  { "finance-no-resource-ids", FALSE, TRUE, TRUE, TRUE },
+  { "finance-no-refresh", TRUE, FALSE, TRUE, TRUE },
+  { "redshift-csv-hourly", TRUE, TRUE, TRUE, FALSE },
+  { "legacy-versioned-parquet", TRUE, TRUE, TRUE, FALSE },
+};
+
+static void
+test_cur_list_json (StateFixture  *fixture,
+                    gconstpointer  data)
+{
+  g_auto(Run) run = { 0, };
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *array;
+
+  run_mgmt (&run, fixture, ARGS ("cur", "list", "--json"));
+  g_assert_cmpint (run.status, ==, 0);
+  root = parse_json (run.out);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (root));
+  array = json_node_get_array (root);
+  /* Six reports: both pages of DescribeReportDefinitions. */
+  g_assert_cmpuint (json_array_get_length (array), ==, G_N_ELEMENTS (fixture_reports));
+  g_assert_cmpint (stompy_test_emulator_count_requests (emulator,
+                                                        "cur:DescribeReportDefinitions"), ==, 2);
+
+  for (guint i = 0; i < G_N_ELEMENTS (fixture_reports); i++)
+    {
+      const ReportVerdicts *expected = &fixture_reports[i];
+      JsonObject *report = json_array_get_object_element (array, i);
+      JsonObject *conditions = json_object_get_object_member (report, "conditions");
+      gboolean all = expected->resource_ids && expected->data_refresh && expected->hourly
+                     && expected->athena;
+
+      g_assert_cmpstr (json_object_get_string_member (report, "name"), ==, expected->name);
+      g_assert_nonnull (json_object_get_string_member (report, "bucket"));
+      g_assert_nonnull (json_object_get_string_member (report, "prefix"));
+      g_assert_nonnull (json_object_get_string_member (report, "region"));
+      g_assert_nonnull (json_object_get_string_member (report, "time_unit"));
+      g_assert_nonnull (json_object_get_string_member (report, "format"));
+      g_assert_cmpint (json_object_get_boolean_member (conditions, "resource_ids"), ==,
+                       expected->resource_ids);
+      g_assert_cmpint (json_object_get_boolean_member (conditions, "data_refresh"), ==,
+                       expected->data_refresh);
+      g_assert_cmpint (json_object_get_boolean_member (conditions, "hourly"), ==,
+                       expected->hourly);
+      g_assert_cmpint (json_object_get_boolean_member (conditions, "athena"), ==,
+                       expected->athena);
+      g_assert_cmpint (json_object_get_boolean_member (report, "meets_all"), ==, all);
+    }
+
+  {
+    JsonObject *ready = json_array_get_object_element (array, 0);
+
+    g_assert_cmpstr (json_object_get_string_member (ready, "bucket"), ==,
+                     "stompy-existing-cur-" MGMT_ACCOUNT);
+    g_assert_cmpstr (json_object_get_string_member (ready, "prefix"), ==, "cur");
+    g_assert_cmpstr (json_object_get_string_member (ready, "region"), ==, "ap-southeast-1");
+    g_assert_cmpstr (json_object_get_string_member (ready, "time_unit"), ==, "HOURLY");
+    g_assert_cmpstr (json_object_get_string_member (ready, "format"), ==, "Parquet");
+  }
+}
+
+static void
+test_cur_list_text (StateFixture  *fixture,
+                    gconstpointer  data)
+{
+  g_auto(Run) run = { 0, };
+  g_auto(GStrv) lines = NULL;
+
+  run_mgmt (&run, fixture, ARGS ("cur", "list"));
+  g_assert_cmpint (run.status, ==, 0);
+  lines = g_strsplit (run.out, "\n", -1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (fixture_reports); i++)
+    {
+      const ReportVerdicts *expected = &fixture_reports[i];
+      const gboolean marks[] = { expected->resource_ids, expected->data_refresh,
+                                 expected->hourly, expected->athena };
+      g_autofree char *prefix = g_strconcat (expected->name, " ", NULL);
+      gboolean found = FALSE;
+
+      for (guint l = 0; lines[l] != NULL; l++)
+        {
+          g_auto(GStrv) cells = NULL;
+          g_autoptr(GPtrArray) words = g_ptr_array_new ();
+
+          if (!g_str_has_prefix (lines[l], prefix))
+            continue;
+          found = TRUE;
+          cells = g_strsplit (lines[l], " ", -1);
+          for (guint c = 0; cells[c] != NULL; c++)
+            if (*cells[c] != '\0')
+              g_ptr_array_add (words, cells[c]);
+
+          /* name, the four marks, then where it is delivered. */
+          g_assert_cmpuint (words->len, >=, 6);
+          for (guint m = 0; m < G_N_ELEMENTS (marks); m++)
+            g_assert_cmpstr (g_ptr_array_index (words, m + 1), ==, marks[m] ? "✓" : "✗");
+          g_assert_true (g_str_has_prefix (g_ptr_array_index (words, 5), "s3://"));
+        }
+      g_assert_true (found);
+    }
+
+  g_assert_nonnull (strstr (run.out, "“stompy-ready-cur” meets all four conditions"));
+  g_assert_null (strstr (run.out, "“finance-daily” meets"));
+}
+
+static void
+test_cur_create_then_reuse (StateFixture  *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(JsonNode) state = NULL;
+  JsonObject *cur;
+
+  {
+    g_auto(Run) run = { 0, };
+
+    run_mgmt (&run, fixture, ARGS ("cur", "create", "--report", "stompy-cur",
+                                   "--bucket", "stompy-cur-" MGMT_ACCOUNT, "--yes"));
+    g_assert_cmpint (run.status, ==, 0);
+    /* The policy first, then one line per sub-step, then the note. */
+    g_assert_nonnull (strstr (run.out, "billingreports.amazonaws.com"));
+    g_assert_nonnull (strstr (run.out, "Bucket “stompy-cur-" MGMT_ACCOUNT "” created in "
+                                       "ap-southeast-1."));
+    g_assert_nonnull (strstr (run.out, "Public access to the bucket is blocked."));
+    g_assert_nonnull (strstr (run.out, "delivery statements were added"));
+    g_assert_nonnull (strstr (run.out, "Report “stompy-cur” created."));
+    g_assert_nonnull (strstr (run.out, "24–48 hours"));
+    g_assert_null (strstr (run.out, "reused"));
+  }
+  g_assert_cmpint (creations ("s3:bucket"), ==, 1);
+  g_assert_cmpint (creations ("cur:report"), ==, 1);
+
+  /* Recorded for the app, as its page does. */
+  state = load_state (fixture);
+  cur = state_member (state, "analysaver", "cur");
+  g_assert_cmpstr (json_object_get_string_member (cur, "kind"), ==, "legacy");
+  g_assert_cmpstr (json_object_get_string_member (cur, "origin"), ==, "created");
+  g_assert_cmpstr (json_object_get_string_member (cur, "report_name"), ==, "stompy-cur");
+  g_assert_cmpstr (json_object_get_string_member (cur, "bucket"), ==, "stompy-cur-" MGMT_ACCOUNT);
+  g_assert_cmpstr (json_object_get_string_member (cur, "prefix"), ==, "cur");
+  g_assert_cmpstr (json_object_get_string_member (cur, "region"), ==, "ap-southeast-1");
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (state), "account_id"), ==,
+                   MGMT_ACCOUNT);
+
+  {
+    g_auto(Run) run = { 0, };
+    g_autoptr(JsonNode) root = NULL;
+    JsonObject *result;
+
+    /* Again: everything found in place, nothing created twice. */
+    run_mgmt (&run, fixture, ARGS ("cur", "create", "--report", "stompy-cur",
+                                   "--bucket", "stompy-cur-" MGMT_ACCOUNT, "--yes", "--json"));
+    g_assert_cmpint (run.status, ==, 0);
+    root = parse_json (run.out);
+    result = json_node_get_object (root);
+    g_assert_false (json_object_get_boolean_member (result, "bucket_created"));
+    g_assert_false (json_object_get_boolean_member (result, "report_created"));
+    g_assert_cmpstr (json_object_get_string_member (result, "policy"), ==, "unchanged");
+    g_assert_cmpstr (json_object_get_string_member (result, "name"), ==, "stompy-cur");
+    /* The progress lines went to standard error. */
+    g_assert_nonnull (strstr (run.err, "is already yours in ap-southeast-1: reused."));
+    g_assert_nonnull (strstr (run.err, "The report “stompy-cur” already exists and meets all "
+                                       "four conditions: reused."));
+  }
+  g_assert_cmpint (creations ("s3:bucket"), ==, 1);
+  g_assert_cmpint (creations ("cur:report"), ==, 1);
+}
+
+typedef struct
+{
+  const char *bucket;
+  const char *message;
+} BucketFailure;
+
+static const BucketFailure bucket_failures[] = {
+  { "stompy-taken-bucket",
+    "The bucket name “stompy-taken-bucket” is taken by another AWS account" },
+  { "stompy-cur-uswest2-" MGMT_ACCOUNT, "is yours but in us-west-2, not in ap-southeast-1" },
+};
+
+static void
+test_cur_create_bucket_failure (StateFixture  *fixture,
+                                gconstpointer  data)
+{
+  const BucketFailure *failure = data;
+  g_auto(Run) run = { 0, };
+
+  run_mgmt (&run, fixture, ARGS ("cur", "create", "--report", "stompy-cur",
+                                 "--bucket", failure->bucket, "--yes"));
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, failure->message));
+  g_assert_cmpint (creations ("cur:report"), ==, 0);
+}
+
+static void
+test_cur_create_bad_usage (StateFixture  *fixture,
+                           gconstpointer  data)
+{
+  struct
+  {
+    const char * const *args;
+    const char         *message;
+  } cases[] = {
+    { ARGS ("cur", "create", "--report", "stompy-cur", "--bucket", "Stompy_Cur", "--yes"),
+      "The bucket name “Stompy_Cur” is not valid: uppercase letters are not allowed" },
+    { ARGS ("cur", "create", "--report", "stompy-cur", "--bucket", "192.168.5.4", "--yes"),
+      "look like an IP address" },
+    { ARGS ("cur", "create", "--report", "stompy-cur", "--bucket", "ab", "--yes"),
+      "at least 3 characters" },
+    { ARGS ("cur", "create", "--report", "stompy cur", "--bucket", "stompy-cur-1", "--yes"),
+      "The report name “stompy cur” is not valid" },
+    { ARGS ("cur", "create", "--report", "stompy-cur", "--bucket", "stompy-cur-1",
+            "--prefix", "/cur", "--yes"),
+      "may not begin with “/”" },
+    { ARGS ("cur", "create", "--report", "stompy-cur", "--bucket", "stompy-cur-1",
+            "--prefix", "", "--yes"),
+      "needs a prefix" },
+    { ARGS ("cur", "create", "--report", "stompy.cur", "--bucket", "stompy-cur-1",
+            "--data-export", "--yes"),
+      "The export name “stompy.cur” is not valid" },
+    { ARGS ("cur", "create", "--bucket", "stompy-cur-1", "--yes"), "--report" },
+    { ARGS ("cur", "create", "--report", "stompy-cur", "--yes"), "--bucket" },
+    { ARGS ("cur", "create", "--report", "stompy-cur", "--bucket", "stompy-cur-1",
+            "--region", "mars-north-1", "--yes"),
+      "not an AWS region name" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Run) run = { 0, };
+
+      run_mgmt (&run, fixture, cases[i].args);
+      g_assert_cmpint (run.status, ==, 2);
+      g_assert_nonnull (strstr (run.err, cases[i].message));
+    }
+
+  /* Checked locally: not one request was sent. */
+  g_assert_cmpint (stompy_test_emulator_count_requests (emulator, "sts:GetCallerIdentity"), ==, 0);
+  g_assert_cmpint (stompy_test_emulator_count_requests (emulator, "s3:CreateBucket"), ==, 0);
+}
+
+static void
+test_cur_create_needs_yes (StateFixture  *fixture,
+                           gconstpointer  data)
+{
+  g_auto(Run) run = { 0, };
+  g_autoptr(JsonNode) policy = NULL;
+  g_autofree char *state_path = NULL;
+  JsonArray *statements;
+
+  run_mgmt (&run, fixture, ARGS ("cur", "create", "--report", "stompy-cur",
+                                 "--bucket", "stompy-cur-" MGMT_ACCOUNT));
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "--yes"));
+
+  /* The policy that would be applied, for this account, is what was printed. */
+  policy = parse_json (run.out);
+  statements = json_object_get_array_member (json_node_get_object (policy), "Statement");
+  g_assert_cmpuint (json_array_get_length (statements), >=, 2);
+  g_assert_nonnull (strstr (run.out, "billingreports.amazonaws.com"));
+  g_assert_nonnull (strstr (run.out, "arn:aws:s3:::stompy-cur-" MGMT_ACCOUNT "/*"));
+  g_assert_nonnull (strstr (run.out, "arn:aws:cur:us-east-1:" MGMT_ACCOUNT ":definition/"));
+
+  g_assert_cmpint (creations ("s3:bucket"), ==, 0);
+  g_assert_cmpint (stompy_test_emulator_count_requests (emulator, "s3:CreateBucket"), ==, 0);
+  state_path = g_build_filename (fixture->state_home, "stompy-connect", "state.json", NULL);
+  g_assert_false (g_file_test (state_path, G_FILE_TEST_EXISTS));
+}
+
+/* ------------------------------------------------------------- stack */
+
+static void
+login (StateFixture *fixture)
+{
+  g_auto(Run) run = { 0, };
+
+  run_cli (&run, "correct horse battery staple\n",
+           ENV ("XDG_STATE_HOME", fixture->state_home),
+           ARGS ("login", "--email", "ops@example.com", "--password-stdin"));
+  g_assert_cmpint (run.status, ==, 0);
+}
+
+static void
+logout (StateFixture *fixture)
+{
+  g_auto(Run) run = { 0, };
+
+  run_cli (&run, NULL, ENV ("XDG_STATE_HOME", fixture->state_home), ARGS ("logout"));
+  g_assert_cmpint (run.status, ==, 0);
+}
+
+#define ANALYSAVER_ROLE_ARN "arn:aws:iam::" MGMT_ACCOUNT ":role/StompyAnalySaverRole"
+
+static void
+test_stack_create_then_reuse (StateFixture  *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(JsonNode) state = NULL;
+  g_autofree char *token = NULL;
+  JsonObject *stack;
+
+  login (fixture);
+
+  {
+    g_auto(Run) run = { 0, };
+
+    /* The report's bucket comes from the state "cur create" left. */
+    run_mgmt (&run, fixture, ARGS ("cur", "create", "--report", "stompy-cur",
+                                   "--bucket", "stompy-cur-" MGMT_ACCOUNT, "--yes"));
+    g_assert_cmpint (run.status, ==, 0);
+  }
+
+  {
+    g_auto(Run) run = { 0, };
+
+    run_mgmt (&run, fixture, ARGS ("stack", "create", "analysaver", "--acknowledge-iam"));
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.out, "Creating the stack “StompyAnalySaver” in "
+                                       "ap-southeast-1"));
+    /* Progress lines, one per event, with resources done / total. */
+    g_assert_nonnull (strstr (run.out, "CREATE_IN_PROGRESS 0/2 StompyAnalySaver — User "
+                                       "Initiated\n"));
+    g_assert_nonnull (strstr (run.out, "CREATE_COMPLETE 1/2 StompyAnalySaverRole\n"));
+    g_assert_nonnull (strstr (run.out, "CREATE_COMPLETE 2/2 StompyAnalySaver\n"));
+    g_assert_nonnull (strstr (run.out, "RoleArn: " ANALYSAVER_ROLE_ARN "\n"));
+  }
+  g_assert_cmpint (creations ("cloudformation:stack"), ==, 1);
+
+  state = load_state (fixture);
+  stack = state_member (state, "analysaver", "stack");
+  g_assert_cmpstr (json_object_get_string_member (stack, "stack-name"), ==, "StompyAnalySaver");
+  g_assert_cmpstr (json_object_get_string_member (stack, "status"), ==, "CREATE_COMPLETE");
+  g_assert_cmpstr (json_object_get_string_member (stack, "role-arn"), ==, ANALYSAVER_ROLE_ARN);
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (stack, "stack-id"),
+                                   "arn:aws:cloudformation:ap-southeast-1:" MGMT_ACCOUNT
+                                   ":stack/StompyAnalySaver/"));
+  g_assert_true (json_object_get_boolean_member (stack, "iam-acknowledged"));
+  token = g_strdup (json_object_get_string_member (stack, "client-request-token"));
+  g_assert_nonnull (token);
+
+  {
+    g_auto(Run) run = { 0, };
+    g_autoptr(JsonNode) root = NULL;
+    JsonObject *result;
+
+    run_mgmt (&run, fixture, ARGS ("stack", "create", "analysaver", "--acknowledge-iam",
+                                   "--json"));
+    g_assert_cmpint (run.status, ==, 0);
+    root = parse_json (run.out);
+    result = json_node_get_object (root);
+    g_assert_cmpstr (json_object_get_string_member (result, "outcome"), ==, "reused");
+    g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, "CREATE_COMPLETE");
+    g_assert_cmpstr (json_object_get_string_member (result, "role_arn"), ==,
+                     ANALYSAVER_ROLE_ARN);
+  }
+  g_assert_cmpint (creations ("cloudformation:stack"), ==, 1);
+  g_assert_cmpint (stompy_test_emulator_count_requests (emulator, "cloudformation:CreateStack"),
+                   ==, 1);
+
+  /* The same operation's token is kept. */
+  g_clear_pointer (&state, json_node_unref);
+  state = load_state (fixture);
+  stack = state_member (state, "analysaver", "stack");
+  g_assert_cmpstr (json_object_get_string_member (stack, "client-request-token"), ==, token);
+
+  {
+    g_auto(Run) run = { 0, };
+    g_autoptr(JsonNode) root = NULL;
+    JsonObject *status;
+    JsonArray *events;
+
+    run_mgmt (&run, fixture, ARGS ("stack", "status", "StompyAnalySaver", "--json"));
+    g_assert_cmpint (run.status, ==, 0);
+    root = parse_json (run.out);
+    status = json_node_get_object (root);
+    g_assert_cmpstr (json_object_get_string_member (status, "stack_name"), ==,
+                     "StompyAnalySaver");
+    g_assert_cmpstr (json_object_get_string_member (status, "status"), ==, "CREATE_COMPLETE");
+    g_assert_cmpstr (json_object_get_string_member (status, "state"), ==, "complete");
+    g_assert_cmpstr (json_object_get_string_member (status, "role_arn"), ==,
+                     ANALYSAVER_ROLE_ARN);
+    g_assert_true (json_object_get_null_member (status, "failure_reason"));
+    g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (status,
+                                                                                "progress"),
+                                                 "done"), ==, 2);
+    g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (status,
+                                                                                "progress"),
+                                                 "total"), ==, 2);
+    events = json_object_get_array_member (status, "events");
+    g_assert_cmpuint (json_array_get_length (events), ==, 5);
+    /* Newest first. */
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (events, 0),
+                                                    "resource_status"), ==, "CREATE_COMPLETE");
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (events, 0),
+                                                    "logical_resource_id"), ==,
+                     "StompyAnalySaver");
+  }
+
+  logout (fixture);
+}
+
+static void
+test_stack_create_needs_acknowledgement (StateFixture  *fixture,
+                                         gconstpointer  data)
+{
+  g_auto(Run) run = { 0, };
+
+  run_mgmt (&run, fixture, ARGS ("stack", "create", "analysaver",
+                                 "--cur-bucket", "stompy-cur-" MGMT_ACCOUNT));
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "--acknowledge-iam"));
+  g_assert_nonnull (strstr (run.err, "might create IAM resources"));
+  g_assert_cmpint (stompy_test_emulator_count_requests (emulator, "stompy:GET /aws/onboarding"),
+                   ==, 0);
+  g_assert_cmpint (creations ("cloudformation:stack"), ==, 0);
+}
+
+static void
+test_stack_create_needs_sign_in (StateFixture  *fixture,
+                                 gconstpointer  data)
+{
+  g_auto(Run) run = { 0, };
+
+  logout (fixture);
+  run_mgmt (&run, fixture, ARGS ("stack", "create", "spotainer", "--acknowledge-iam"));
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "not signed in to Stompy"));
+  g_assert_nonnull (strstr (run.err, "stompy-connect-cli login"));
+  g_assert_cmpint (creations ("cloudformation:stack"), ==, 0);
+}
+
+static void
+test_stack_create_needs_cur_bucket (StateFixture  *fixture,
+                                    gconstpointer  data)
+{
+  g_auto(Run) run = { 0, };
+
+  /* No report recorded and no --cur-bucket: AnalySaver's role would read nothing. */
+  run_mgmt (&run, fixture, ARGS ("stack", "create", "analysaver", "--acknowledge-iam"));
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "cur create"));
+}
+
+static void
+test_stack_no_wait_keeps_token (StateFixture  *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr(JsonNode) first = NULL;
+  g_autoptr(JsonNode) second = NULL;
+  const char *token;
+
+  /* Slow enough to be still in progress on the second run. */
+  reply = stompy_test_emulator_control (emulator, "timings", "{\"stack_seconds\": 30}");
+  login (fixture);
+
+  {
+    g_auto(Run) run = { 0, };
+
+    run_mgmt (&run, fixture, ARGS ("stack", "create", "spotainer", "--acknowledge-iam",
+                                   "--no-wait"));
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.out, "stack status StompySpoTainer"));
+  }
+  first = load_state (fixture);
+  token = json_object_get_string_member (state_member (first, "spotainer", "stack"),
+                                         "client-request-token");
+  g_assert_nonnull (token);
+  g_assert_cmpstr (json_object_get_string_member (state_member (first, "spotainer", "stack"),
+                                                  "status"), ==, "CREATE_IN_PROGRESS");
+
+  {
+    g_auto(Run) run = { 0, };
+    g_autoptr(JsonNode) root = NULL;
+
+    /* A second run finds the stack busy and follows it; nothing is created
+     * again and the recorded token stays. */
+    run_mgmt (&run, fixture, ARGS ("stack", "create", "spotainer", "--acknowledge-iam",
+                                   "--no-wait", "--json"));
+    g_assert_cmpint (run.status, ==, 0);
+    root = parse_json (run.out);
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "outcome"), ==,
+                     "in-progress");
+  }
+  g_assert_cmpint (creations ("cloudformation:stack"), ==, 1);
+  second = load_state (fixture);
+  g_assert_cmpstr (json_object_get_string_member (state_member (second, "spotainer", "stack"),
+                                                  "client-request-token"), ==, token);
+
+  {
+    g_auto(Run) run = { 0, };
+
+    run_mgmt (&run, fixture, ARGS ("stack", "status", "StompySpoTainer"));
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.out, "CREATE_IN_PROGRESS (in-progress)"));
+    g_assert_nonnull (strstr (run.out, "Latest events:"));
+  }
+
+  logout (fixture);
+}
+
+#define FAILURE_REASON "API: iam:CreateRole User: arn:aws:iam::210987654321:user/ops-admin is " \
+                       "not authorized to perform: iam:CreateRole"
+
+static void
+test_stack_failure_explained (StateFixture  *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr(JsonNode) state = NULL;
+
+  login (fixture);
+  reply = stompy_test_emulator_control (emulator, "faults",
+                                        "{\"kind\": \"stack_fail\", "
+                                        "\"target\": \"cloudformation:CreateStack\", "
+                                        "\"reason\": \"" FAILURE_REASON "\"}");
+
+  {
+    g_auto(Run) run = { 0, };
+
+    run_mgmt (&run, fixture, ARGS ("stack", "create", "analysaver", "--acknowledge-iam",
+                                   "--cur-bucket", "stompy-cur-" MGMT_ACCOUNT));
+    g_assert_cmpint (run.status, ==, 1);
+    g_assert_nonnull (strstr (run.out, "CREATE_FAILED"));
+    g_assert_nonnull (strstr (run.err, "The stack “StompyAnalySaver” failed "
+                                       "(ROLLBACK_COMPLETE): StompyAnalySaverRole: "
+                                       FAILURE_REASON));
+    g_assert_nonnull (strstr (run.err, "stompy-connect-cli stack delete StompyAnalySaver"));
+    g_assert_null (strstr (run.out, "RoleArn"));
+  }
+
+  state = load_state (fixture);
+  g_assert_cmpstr (json_object_get_string_member (state_member (state, "analysaver", "stack"),
+                                                  "status"), ==, "ROLLBACK_COMPLETE");
+
+  {
+    g_auto(Run) run = { 0, };
+
+    /* Again: the stack of that name is explained, not re-created. */
+    run_mgmt (&run, fixture, ARGS ("stack", "create", "analysaver", "--acknowledge-iam",
+                                   "--cur-bucket", "stompy-cur-" MGMT_ACCOUNT));
+    g_assert_cmpint (run.status, ==, 1);
+    g_assert_nonnull (strstr (run.err, "exists but cannot be used"));
+    g_assert_nonnull (strstr (run.err, FAILURE_REASON));
+  }
+  g_assert_cmpint (creations ("cloudformation:stack"), ==, 1);
+
+  {
+    g_auto(Run) run = { 0, };
+    g_autoptr(JsonNode) root = NULL;
+
+    run_mgmt (&run, fixture, ARGS ("stack", "status", "StompyAnalySaver", "--json"));
+    g_assert_cmpint (run.status, ==, 0);
+    root = parse_json (run.out);
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "state"), ==,
+                     "rolled-back");
+    g_assert_nonnull (strstr (json_object_get_string_member (json_node_get_object (root),
+                                                             "failure_reason"),
+                              FAILURE_REASON));
+  }
+
+  {
+    g_auto(Run) run = { 0, };
+
+    /* Delete and retry, as the hint says. */
+    run_mgmt (&run, fixture, ARGS ("stack", "delete", "StompyAnalySaver"));
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.out, "is deleted"));
+  }
+
+  {
+    g_auto(Run) run = { 0, };
+
+    run_mgmt (&run, fixture, ARGS ("stack", "create", "analysaver", "--acknowledge-iam",
+                                   "--cur-bucket", "stompy-cur-" MGMT_ACCOUNT));
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.out, "RoleArn: " ANALYSAVER_ROLE_ARN));
+  }
+  g_assert_cmpint (creations ("cloudformation:stack"), ==, 2);
+
+  {
+    g_auto(Run) run = { 0, };
+
+    /* A complete stack is not deleted without --yes. */
+    run_mgmt (&run, fixture, ARGS ("stack", "delete", "StompyAnalySaver"));
+    g_assert_cmpint (run.status, ==, 2);
+    g_assert_nonnull (strstr (run.err, "--yes"));
+  }
+
+  logout (fixture);
+}
+
+static void
+test_stack_status_missing (StateFixture  *fixture,
+                           gconstpointer  data)
+{
+  g_auto(Run) run = { 0, };
+
+  run_mgmt (&run, fixture, ARGS ("stack", "status", "NoSuchStack"));
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "There is no stack named “NoSuchStack” in ap-southeast-1."));
+}
+
 /* ------------------------------------------------------------- i18n */
 
 static gboolean
@@ -616,6 +1348,32 @@ main (int    argc,
   g_test_add_func ("/cli/login/unreachable-service-exits-1", test_login_unreachable);
   g_test_add_func ("/cli/login/keyring-unavailable-warns-but-succeeds",
                    test_login_keyring_unavailable);
+
+#define ADD_STATE_TEST(path, func) \
+  g_test_add (path, StateFixture, NULL, state_setup, func, state_teardown)
+  ADD_STATE_TEST ("/cli/cur/list/json-has-every-report-with-verdicts", test_cur_list_json);
+  ADD_STATE_TEST ("/cli/cur/list/table-marks-each-condition", test_cur_list_text);
+  ADD_STATE_TEST ("/cli/cur/create/creates-then-reuses-and-records", test_cur_create_then_reuse);
+  g_test_add ("/cli/cur/create/bucket-taken-by-another-account-exits-1", StateFixture,
+              &bucket_failures[0], state_setup, test_cur_create_bucket_failure, state_teardown);
+  g_test_add ("/cli/cur/create/bucket-in-another-region-exits-1", StateFixture,
+              &bucket_failures[1], state_setup, test_cur_create_bucket_failure, state_teardown);
+  ADD_STATE_TEST ("/cli/cur/create/invalid-names-exit-2-without-requests",
+                  test_cur_create_bad_usage);
+  ADD_STATE_TEST ("/cli/cur/create/without-yes-shows-policy-and-exits-2",
+                  test_cur_create_needs_yes);
+  ADD_STATE_TEST ("/cli/stack/create/follows-to-role-arn-then-reuses",
+                  test_stack_create_then_reuse);
+  ADD_STATE_TEST ("/cli/stack/create/without-acknowledge-iam-exits-2",
+                  test_stack_create_needs_acknowledgement);
+  ADD_STATE_TEST ("/cli/stack/create/not-signed-in-exits-1", test_stack_create_needs_sign_in);
+  ADD_STATE_TEST ("/cli/stack/create/analysaver-without-bucket-exits-2",
+                  test_stack_create_needs_cur_bucket);
+  ADD_STATE_TEST ("/cli/stack/create/no-wait-keeps-the-token-for-the-retry",
+                  test_stack_no_wait_keeps_token);
+  ADD_STATE_TEST ("/cli/stack/create/failure-explained-then-delete-and-retry",
+                  test_stack_failure_explained);
+  ADD_STATE_TEST ("/cli/stack/status/missing-stack-exits-1", test_stack_status_missing);
 
   status = g_test_run ();
 
