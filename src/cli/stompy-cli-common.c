@@ -437,8 +437,8 @@ aws_open (StompyCliAws *aws,
       aws->credentials = stompy_aws_credentials_new_from_environ (NULL, &error);
       if (aws->credentials == NULL)
         {
-          /* TRANSLATORS: %s is a technical explanation. */
           g_autofree char *message =
+            /* TRANSLATORS: %s is a technical explanation. */
             g_strdup_printf (_("The AWS credentials in the environment cannot be used: %s"),
                              error->message);
           stompy_cli_print_error (message);
@@ -449,8 +449,8 @@ aws_open (StompyCliAws *aws,
     {
       if (!profile_exists (aws->config, effective_profile))
         {
-          /* TRANSLATORS: %s is an AWS CLI profile name. */
           g_autofree char *message =
+            /* TRANSLATORS: %s is an AWS CLI profile name. */
             g_strdup_printf (_("There is no AWS profile named “%s”. Create one with “aws "
                                "configure --profile %s”, or set AWS_ACCESS_KEY_ID and "
                                "AWS_SECRET_ACCESS_KEY."), effective_profile, effective_profile);
@@ -462,8 +462,8 @@ aws_open (StompyCliAws *aws,
                                                             &error);
       if (aws->credentials == NULL)
         {
-          /* TRANSLATORS: the first %s is a profile name, the second a technical explanation. */
           g_autofree char *message =
+            /* TRANSLATORS: the first %s is a profile name, the second a technical explanation. */
             g_strdup_printf (_("The AWS profile “%s” cannot be used: %s"),
                              effective_profile, error->message);
           stompy_cli_print_error (message);
@@ -535,7 +535,7 @@ stompy_cli_state_open (void)
     {
       g_debug ("Loading the state file failed: %s", error->message);
       /* TRANSLATORS: %s is a technical explanation naming a file. */
-      g_printerr (_("Warning: the saved progress could not be read, so it starts over (%s).\n"),
+      g_printerr (_("Warning: the saved progress could not be read, so onboarding starts over (%s).\n"),
                   error->message);
     }
 
@@ -551,8 +551,8 @@ stompy_cli_state_save (StompyOnboarding *state)
     {
       g_debug ("Saving the state file failed: %s", error->message);
       /* TRANSLATORS: the first %s is a file name, the second a technical explanation. */
-      g_printerr (_("Warning: the progress could not be saved to %s (%s). The app will not "
-                    "know about this.\n"), stompy_onboarding_get_path (state), error->message);
+      g_printerr (_("Warning: the progress could not be saved to %s (%s). The desktop app "
+                    "will not see this progress.\n"), stompy_onboarding_get_path (state), error->message);
     }
 }
 

@@ -181,8 +181,8 @@ get_onboarding (StompyCliAws    *aws,
     {
       if (!stompy_cli_is_cancelled (error))
         {
-          /* TRANSLATORS: %s is a technical explanation. */
           g_autofree char *message =
+            /* TRANSLATORS: %s is a technical explanation. */
             g_strdup_printf (_("The Stompy session could not be read from the keyring (%s). "
                                "Sign in with “stompy-connect-cli login”."), error->message);
           stompy_cli_print_error (message);
@@ -401,7 +401,7 @@ run_stack_create (int    argc,
   StompyCliWaiter waiter;
   int status;
 
-  status = stompy_cli_parse_options (_("analysaver|spotainer"),
+  status = stompy_cli_parse_options ("analysaver|spotainer",
                                      _("Create the role stack of a product from Stompy’s "
                                        "template, and follow it until it is complete. A stack "
                                        "of that name that is complete already is reused.\n"
@@ -525,8 +525,8 @@ run_stack_create (int    argc,
     {
       if (stompy_cloudformation_error_is_unusable (error))
         {
-          /* TRANSLATORS: the first %s is a stack name, the second the reason. */
           g_autofree char *message =
+            /* TRANSLATORS: the first %s is a stack name, the second the reason. */
             g_strdup_printf (_("The stack “%s” exists but cannot be used: %s"), stack_name,
                              stompy_aws_error_get_aws_message (error));
           stompy_cli_print_error (message);
@@ -846,7 +846,7 @@ run_stack_delete (int    argc,
   gboolean yes = FALSE;
   GOptionEntry entries[] = {
     { "yes", 'y', 0, G_OPTION_ARG_NONE, &yes,
-      N_("Delete a complete stack too (Stompy loses the role it uses)"), NULL },
+      N_("Also delete a stack whose creation completed (Stompy then loses the role it uses)"), NULL },
     STOMPY_CLI_REGION_ENTRY (region_option,
                              N_("The stack’s region (default: the profile’s, else ap-southeast-1)")),
     STOMPY_CLI_PROFILE_ENTRY (profile),
