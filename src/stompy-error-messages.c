@@ -34,9 +34,39 @@ stompy_error_sentence (const GError *error)
     }
 }
 
+/* The AWS codes of the AnalySaver and SpoTainer steps that deserve their own sentence. */
+static const char *
+aws_code_sentence (const GError *error)
+{
+  const char *code = stompy_aws_error_get_aws_code (error);
+
+  if (code == NULL)
+    return NULL;
+  if (g_str_equal (code, "BucketAlreadyExists"))
+    return _("This bucket name is taken by another AWS account. Bucket names are shared by all AWS accounts: choose another name.");
+  if (g_str_equal (code, "BucketAlreadyOwnedByYou"))
+    return _("You already own a bucket of this name, in another region. Choose its region, or another name.");
+  if (g_str_equal (code, STOMPY_STACK_UNUSABLE_CODE))
+    return _("A stack of this name exists but cannot be used, as it failed or was rolled back. Delete it and try again.");
+  if (g_str_equal (code, "DuplicateReportNameException"))
+    return _("A report of this name exists already, with settings Stompy cannot use. Choose another name, or pick that report after changing it in the console.");
+  if (g_str_equal (code, "ExportNameConflict"))
+    return _("An export of this name exists already, with other settings. Choose another name.");
+  if (g_str_equal (code, "ReportLimitReachedException"))
+    return _("This account has as many report definitions as AWS allows. Delete one in the console, or use an existing report.");
+  if (g_str_equal (code, "InsufficientCapabilitiesException"))
+    return _("CloudFormation needs the acknowledgement that the template creates IAM resources.");
+  return NULL;
+}
+
 static const char *
 aws_error_sentence (const GError *error)
 {
+  const char *specific = aws_code_sentence (error);
+
+  if (specific != NULL)
+    return specific;
+
   switch ((StompyAwsErrorCode) error->code)
     {
     case STOMPY_AWS_ERROR_INVALID_CLIENT_TOKEN_ID:
@@ -213,4 +243,94 @@ stompy_field_message (const char *field,
   /* Translators: a field name and why its value is not valid,
    * e.g. "Access key ID: An access key ID has only capital letters and digits." */
   return g_strdup_printf (_("%s: %s"), field, sentence);
+}
+
+const char *
+stompy_bucket_name_reason_sentence (StompyBucketNameReason reason)
+{
+  switch (reason)
+    {
+    case STOMPY_BUCKET_NAME_VALID:
+      return NULL;
+    case STOMPY_BUCKET_NAME_TOO_SHORT:
+      return _("A bucket name has at least 3 characters.");
+    case STOMPY_BUCKET_NAME_TOO_LONG:
+      return _("A bucket name has at most 63 characters.");
+    case STOMPY_BUCKET_NAME_UPPERCASE:
+      return _("A bucket name has no capital letters.");
+    case STOMPY_BUCKET_NAME_INVALID_CHARACTER:
+      return _("A bucket name has only lowercase letters, digits, dots and hyphens.");
+    case STOMPY_BUCKET_NAME_BAD_START:
+      return _("A bucket name begins with a letter or a digit.");
+    case STOMPY_BUCKET_NAME_BAD_END:
+      return _("A bucket name ends with a letter or a digit.");
+    case STOMPY_BUCKET_NAME_ADJACENT_PERIODS:
+      return _("A bucket name has no two dots in a row.");
+    case STOMPY_BUCKET_NAME_IP_ADDRESS:
+      return _("A bucket name cannot look like an IP address.");
+    case STOMPY_BUCKET_NAME_RESERVED_PREFIX:
+      return _("A bucket name cannot begin with “xn--”, “sthree-” or “amzn-s3-demo-”.");
+    case STOMPY_BUCKET_NAME_RESERVED_SUFFIX:
+      return _("A bucket name cannot end with “-s3alias”, “--ol-s3”, “.mrap”, “--x-s3”, “--table-s3” or “-an”.");
+    default:
+      return _("This value is not valid.");
+    }
+}
+
+const char *
+stompy_cur_name_reason_sentence (StompyCurNameReason reason,
+                                 gboolean            prefix)
+{
+  switch (reason)
+    {
+    case STOMPY_CUR_NAME_VALID:
+      return NULL;
+    case STOMPY_CUR_NAME_EMPTY:
+      return prefix ? _("A report integrated with Amazon Athena needs a path prefix.")
+                    : _("This field is required.");
+    case STOMPY_CUR_NAME_TOO_LONG:
+      return _("At most 256 characters.");
+    case STOMPY_CUR_NAME_INVALID_CHARACTER:
+      return prefix ? _("Use only letters, digits, slashes and ! - _ . * ' ( ).")
+                    : _("Use only letters, digits and ! - _ . * ' ( ).");
+    case STOMPY_CUR_NAME_LEADING_SLASH:
+      return _("A path prefix does not begin with a slash.");
+    case STOMPY_CUR_NAME_TRAILING_SLASH:
+      return _("A path prefix does not end with a slash.");
+    case STOMPY_CUR_NAME_ADJACENT_SLASHES:
+      return _("A path prefix has no two slashes in a row.");
+    default:
+      return _("This value is not valid.");
+    }
+}
+
+char *
+stompy_role_arn_problem_sentence (StompyRoleArnProblem  problem,
+                                  const char           *expected_account,
+                                  const char           *found_account)
+{
+  switch (problem)
+    {
+    case STOMPY_ROLE_ARN_OK:
+      return NULL;
+    case STOMPY_ROLE_ARN_EMPTY:
+      return g_strdup (_("This field is required."));
+    case STOMPY_ROLE_ARN_WHITESPACE:
+      return g_strdup (_("Remove the spaces, which often come with a paste."));
+    case STOMPY_ROLE_ARN_NOT_ARN:
+    case STOMPY_ROLE_ARN_NOT_IAM:
+      return g_strdup (_("Paste the RoleArn value from the stack’s Outputs: it looks like arn:aws:iam::123456789012:role/Name."));
+    case STOMPY_ROLE_ARN_NOT_ROLE:
+      return g_strdup (_("This is the ARN of another IAM resource, not a role. Paste the RoleArn value from the stack’s Outputs."));
+    case STOMPY_ROLE_ARN_WRONG_ACCOUNT:
+      if (expected_account != NULL && found_account != NULL)
+        /* Translators: two 12-digit AWS account ids. */
+        return g_strdup_printf (_("This role belongs to the AWS account %s, not to %s, the account you are connecting. Run the stack in %s."),
+                                found_account, expected_account, expected_account);
+      return g_strdup (_("This role belongs to another AWS account than the one you are connecting."));
+    case STOMPY_ROLE_ARN_BAD_NAME:
+      return g_strdup (_("The role name in this ARN has characters IAM does not allow. Copy it again."));
+    default:
+      return g_strdup (_("This value is not valid."));
+    }
 }

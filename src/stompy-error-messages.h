@@ -9,6 +9,9 @@
 
 #include <glib.h>
 
+#include "stompy-cloudformation.h"
+#include "stompy-cur.h"
+#include "stompy-s3.h"
 #include "stompy-validate.h"
 
 G_BEGIN_DECLS
@@ -20,5 +23,17 @@ const char *stompy_invalid_reason_sentence (StompyInvalidReason  reason);
 /* "Field: sentence", translated, for a hint under a form. */
 char       *stompy_field_message           (const char          *field,
                                             const char          *sentence) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Why a bucket name, a report name or prefix, or a pasted role ARN is not
+ * valid, as a translated sentence; NULL when it is valid. */
+const char *stompy_bucket_name_reason_sentence (StompyBucketNameReason  reason);
+/* @prefix: the sentence is about a report's path prefix rather than its name. */
+const char *stompy_cur_name_reason_sentence    (StompyCurNameReason     reason,
+                                                gboolean                prefix);
+/* @expected_account and @found_account (may be NULL) name the accounts for
+ * STOMPY_ROLE_ARN_WRONG_ACCOUNT. */
+char       *stompy_role_arn_problem_sentence   (StompyRoleArnProblem    problem,
+                                                const char             *expected_account,
+                                                const char             *found_account) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "stompy-page.h"
+#include "stompy-status-panel.h"
 #include "stompy-step-indicator.h"
 #include "stompy-window.h"
 
@@ -21,6 +22,12 @@ struct _StompyWindow
   GtkButton            *back_button;
   GtkButton            *primary_button;
   GtkMenuButton        *menu_button;
+  AdwFlap              *flap;
+  GtkToggleButton      *status_button;
+
+  /* Beside the pages from step 3 on; folds into an overlay when narrow. */
+  StompyStatusPanel    *status_panel;
+  guint                 status_panel_idle;
 
   StompyApplication    *application;   /* weak: the application owns its windows */
   StompyOnboarding     *model;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <glib/gi18n.h>
 
+#include "stompy-analysaver-page.h"
 #include "stompy-products-page.h"
 #include "stompy-sign-in-page.h"
 #include "stompy-window-private.h"
@@ -23,9 +24,49 @@ static const struct {
 } page_registry[] = {
   { STOMPY_STEP_SIGN_IN,  "sign-in",  stompy_sign_in_page_get_type },
   { STOMPY_STEP_PRODUCTS, "products", stompy_products_page_get_type },
+  { STOMPY_STEP_ANALYSAVER, "analysaver", stompy_analysaver_page_get_type },
 };
 
 static void page_state_changed_cb (StompyWindow *self);
+
+/* The status panel concerns what steps 3 and later make; beside a narrow
+ * page it folds away behind the header bar's toggle. */
+static void
+update_status_panel (StompyWindow *self)
+{
+  gboolean shown = self->step >= STOMPY_STEP_ANALYSAVER;
+  gboolean folded = adw_flap_get_folded (self->flap);
+
+  if (self->status_panel == NULL)
+    return;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->status_panel), shown);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_button), shown && folded);
+  if (shown && !folded)
+    adw_flap_set_reveal_flap (self->flap, TRUE);
+  else if (!shown)
+    adw_flap_set_reveal_flap (self->flap, FALSE);
+}
+
+static gboolean
+update_status_panel_idle_cb (gpointer user_data)
+{
+  StompyWindow *self = user_data;
+
+  self->status_panel_idle = 0;
+  update_status_panel (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* AdwFlap folds while it allocates its children: showing the header bar's
+ * toggle then would change the header bar in the middle of a frame. */
+static void
+flap_folded_cb (StompyWindow *self)
+{
+  if (self->status_panel_idle == 0)
+    self->status_panel_idle = g_idle_add (update_status_panel_idle_cb, self);
+}
 
 static StompyPage *
 current_page (StompyWindow *self)
@@ -76,6 +117,7 @@ go_to_step (StompyWindow *self,
   gtk_stack_set_visible_child (self->stack, GTK_WIDGET (page));
   stompy_onboarding_set_step (self->model, step);
   update_actions (self);
+  update_status_panel (self);
 }
 
 static void
@@ -316,6 +358,11 @@ setup (StompyWindow *self)
                                G_CALLBACK (page_state_changed_cb), self, G_CONNECT_SWAPPED);
     }
 
+  self->status_panel = stompy_status_panel_new (self->application);
+  adw_flap_set_flap (self->flap, GTK_WIDGET (self->status_panel));
+  g_signal_connect_object (self->flap, "notify::folded", G_CALLBACK (flap_folded_cb), self,
+                           G_CONNECT_SWAPPED);
+
   g_signal_connect_object (self->pages[STOMPY_STEP_SIGN_IN], "notify::state",
                            G_CALLBACK (sign_in_state_changed_cb), self, G_CONNECT_SWAPPED);
 
@@ -350,6 +397,8 @@ stompy_window_dispose (GObject *object)
   g_cancellable_cancel (self->submit_cancellable);
   g_clear_object (&self->submit_cancellable);
   memset (self->pages, 0, sizeof self->pages);
+  self->status_panel = NULL;
+  g_clear_handle_id (&self->status_panel_idle, g_source_remove);
 
   G_OBJECT_CLASS (stompy_window_parent_class)->dispose (object);
 }
@@ -385,6 +434,8 @@ stompy_window_class_init (StompyWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StompyWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, StompyWindow, primary_button);
   gtk_widget_class_bind_template_child (widget_class, StompyWindow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, StompyWindow, flap);
+  gtk_widget_class_bind_template_child (widget_class, StompyWindow, status_button);
 
   gtk_widget_class_install_action (widget_class, "win.continue", NULL, continue_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
@@ -425,6 +476,7 @@ stompy_window_start (StompyWindow *self)
   for (guint i = 0; i < G_N_ELEMENTS (self->pages); i++)
     if (self->pages[i] != NULL)
       stompy_page_start (self->pages[i]);
+  stompy_status_panel_start (self->status_panel);
 }
 
 void

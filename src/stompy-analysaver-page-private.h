@@ -1,0 +1,30 @@
+/* stompy-analysaver-page-private.h — the page's parts, for the UI tests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "stompy-analysaver-page.h"
+#include "stompy-billing-section.h"
+#include "stompy-cur-section.h"
+#include "stompy-template-section.h"
+
+G_BEGIN_DECLS
+
+struct _StompyAnalysaverPage
+{
+  StompyPage             parent_instance;
+
+  /* Template children */
+  GtkWidget             *scrolled_window;
+  GtkBox                *content_box;
+
+  /* Owned by content_box. */
+  StompyBillingSection  *billing_section;
+  StompyCurSection      *cur_section;
+  StompyTemplateSection *template_section;
+
+  gboolean               started;
+};
+
+G_END_DECLS

@@ -1,0 +1,30 @@
+/* stompy-status-panel.h — the live status beside the wizard's pages
+ *
+ * Shows, from step 3 on, what AWS says about the report's S3 bucket, the
+ * report definition and each chosen product's role stack. It binds to the
+ * onboarding model, never to a page, and asks AWS itself with the
+ * application's current StompyAwsClient through a StompyStatusPoller; in
+ * guided mode (no client) it shows what the user entered, marked as not
+ * checked.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "stompy-application.h"
+
+G_BEGIN_DECLS
+
+#define STOMPY_TYPE_STATUS_PANEL (stompy_status_panel_get_type ())
+
+G_DECLARE_FINAL_TYPE (StompyStatusPanel, stompy_status_panel, STOMPY, STATUS_PANEL, GtkWidget)
+
+StompyStatusPanel *stompy_status_panel_new     (StompyApplication *application);
+/* Begins asking AWS (once the window is shown). */
+void               stompy_status_panel_start   (StompyStatusPanel *self);
+/* A fresh look at everything (the refresh button). */
+void               stompy_status_panel_refresh (StompyStatusPanel *self);
+
+G_END_DECLS

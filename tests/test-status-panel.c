@@ -1,0 +1,857 @@
+/* test-status-panel.c — the live status panel against the emulator
+ *
+ * Runs under Xvfb with the project's emulator and the management account's
+ * keys. The model is set up directly (as the AnalySaver page would leave it),
+ * the panel is made from the application, and its poller runs on a fake clock
+ * that the test can advance: real waits are 1/100 of the fake ones, so a
+ * 30 s delivery re-check takes 0.3 s, and "nothing for an hour" takes none.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "stompy-application.h"
+#include "stompy-cloudformation.h"
+#include "stompy-cur.h"
+#include "stompy-status-panel-private.h"
+#include "stompy-test-emulator.h"
+#include "stompy-test-util.h"
+#include "stompy-window-private.h"
+
+#define ACCOUNT         "210987654321"
+#define MGMT_PROFILE    "emulator-management"
+#define REPORT_NAME     "stompy-panel-cur"
+#define BUCKET          "stompy-panel-cur-210987654321"
+#define PREFIX          "cur"
+#define REGION          "ap-southeast-1"
+#define SPIN_TIMEOUT_US (60 * G_USEC_PER_SEC)
+#define REAL_DIVISOR    100
+
+static StompyTestEmulator *emulator;
+static StompyApplication *app;
+
+/* Spins the main context until @cond holds; fails the test after the timeout. */
+#define SPIN_UNTIL(cond) \
+  G_STMT_START { \
+    gint64 spin_deadline = g_get_monotonic_time () + SPIN_TIMEOUT_US; \
+    while (!(cond)) \
+      { \
+        if (g_get_monotonic_time () > spin_deadline) \
+          g_error ("%s:%d: timed out waiting for %s", __FILE__, __LINE__, #cond); \
+        g_main_context_iteration (NULL, FALSE); \
+        if (!(cond)) \
+          g_usleep (1000); \
+      } \
+  } G_STMT_END
+
+/* ------------------------------------------------------------------ fake timer */
+
+typedef struct
+{
+  gint64       due_us;
+  GSourceFunc  func;
+  gpointer     func_data;
+  GSource     *source;
+} FakeHandle;
+
+typedef struct
+{
+  gint64  now_us;
+  GList  *handles;
+  guint   n_scheduled;
+} FakeTimer;
+
+static FakeTimer fake;
+
+static gint64
+fake_now (gpointer user_data)
+{
+  return fake.now_us;
+}
+
+static void
+fake_handle_free (FakeHandle *handle)
+{
+  g_source_destroy (handle->source);
+  g_source_unref (handle->source);
+  g_free (handle);
+}
+
+static void
+fake_fire (FakeHandle *handle)
+{
+  GSourceFunc func = handle->func;
+  gpointer func_data = handle->func_data;
+
+  fake.handles = g_list_remove (fake.handles, handle);
+  fake.now_us = MAX (fake.now_us, handle->due_us);
+  fake_handle_free (handle);
+  func (func_data);
+}
+
+static gboolean
+fake_real_cb (gpointer user_data)
+{
+  fake_fire (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+fake_schedule (guint       delay_ms,
+               GSourceFunc func,
+               gpointer    func_data,
+               gpointer    user_data)
+{
+  FakeHandle *handle = g_new0 (FakeHandle, 1);
+
+  handle->due_us = fake.now_us + (gint64) delay_ms * 1000;
+  handle->func = func;
+  handle->func_data = func_data;
+  /* Real time runs REAL_DIVISOR times faster than the fake clock. */
+  handle->source = g_timeout_source_new (MAX (delay_ms / REAL_DIVISOR, 1));
+  g_source_set_callback (handle->source, fake_real_cb, handle, NULL);
+  g_source_attach (handle->source, NULL);
+  fake.handles = g_list_append (fake.handles, handle);
+  fake.n_scheduled++;
+
+  return handle;
+}
+
+static void
+fake_cancel (gpointer handle,
+             gpointer user_data)
+{
+  g_assert_nonnull (g_list_find (fake.handles, handle));
+  fake.handles = g_list_remove (fake.handles, handle);
+  fake_handle_free (handle);
+}
+
+static const StompyStackWatchTimer fake_timer = { fake_now, fake_schedule, fake_cancel };
+
+/* Moves the fake clock on by @ms and fires every wait that is due by then. */
+static void
+fake_advance (guint ms)
+{
+  fake.now_us += (gint64) ms * 1000;
+
+  for (;;)
+    {
+      FakeHandle *due = NULL;
+
+      for (GList *l = fake.handles; l != NULL; l = l->next)
+        {
+          FakeHandle *handle = l->data;
+
+          if (handle->due_us <= fake.now_us && (due == NULL || handle->due_us < due->due_us))
+            due = handle;
+        }
+      if (due == NULL)
+        break;
+      fake_fire (due);
+    }
+}
+
+/* ------------------------------------------------------------------ helpers */
+
+static StompyApplication *
+get_app (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (app != NULL)
+    return app;
+
+  emulator = stompy_test_emulator_start ();
+  g_setenv ("AWS_ENDPOINT_URL", stompy_test_emulator_get_url (emulator), TRUE);
+  g_setenv ("STOMPY_API_URL", stompy_test_emulator_get_api_url (emulator), TRUE);
+
+  app = stompy_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+
+  return app;
+}
+
+static StompyAwsClient *
+make_client (void)
+{
+  g_autoptr(StompyAwsCredentials) credentials = stompy_test_credentials_for_profile (MGMT_PROFILE);
+
+  return stompy_aws_client_new (stompy_application_get_session (get_app ()), credentials, REGION,
+                                NULL, NULL, NULL);
+}
+
+static gint64
+requests (const char *operation)
+{
+  return stompy_test_emulator_count_requests (emulator, operation);
+}
+
+/* Every request the emulator has answered but control calls. */
+static gint64
+all_requests (void)
+{
+  g_autoptr(JsonNode) stats = stompy_test_emulator_get_stats (emulator);
+  JsonObject *counts = json_object_get_object_member (json_node_get_object (stats), "requests");
+  g_autoptr(GList) members = json_object_get_members (counts);
+  gint64 total = 0;
+
+  for (GList *l = members; l != NULL; l = l->next)
+    total += json_object_get_int_member (counts, l->data);
+
+  return total;
+}
+
+/* Nothing saved, no client, no fake waits left: every test starts from nothing. */
+static StompyOnboarding *
+reset_world (gboolean with_client)
+{
+  StompyOnboarding *model = stompy_application_get_model (get_app ());
+  g_autoptr(JsonNode) reply = stompy_test_emulator_control (emulator, "reset", "{}");
+
+  g_assert_null (fake.handles);
+  fake.now_us = 0;
+  fake.n_scheduled = 0;
+
+  stompy_onboarding_set_autosave (model, FALSE);
+  stompy_onboarding_reset (model);
+  stompy_onboarding_set_account_id (model, ACCOUNT);
+
+  if (with_client)
+    {
+      g_autoptr(StompyAwsClient) client = make_client ();
+
+      stompy_application_set_aws_client (app, client);
+    }
+  else
+    stompy_application_set_aws_client (app, NULL);
+
+  return model;
+}
+
+static StompyStatusPanel *
+make_panel (void)
+{
+  StompyStatusPanel *panel = g_object_ref_sink (stompy_status_panel_new (get_app ()));
+
+  stompy_status_poller_set_timer (_stompy_status_panel_get_poller (panel), &fake_timer, NULL);
+  stompy_status_panel_start (panel);
+
+  return panel;
+}
+
+/* Frees the panel and checks that it, its poller and the stack watches go. */
+static void
+finalize_panel (StompyStatusPanel *panel)
+{
+  StompyStatusPoller *poller = _stompy_status_panel_get_poller (panel);
+
+  g_object_add_weak_pointer (G_OBJECT (poller), (gpointer *) &poller);
+  g_assert_finalize_object (panel);
+  /* Cancelled requests still call back once, holding a reference till then. */
+  SPIN_UNTIL (poller == NULL);
+  g_assert_null (fake.handles);
+}
+
+static void
+create_report (void)
+{
+  g_autoptr(StompyAwsClient) client = make_client ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(StompyCurSetupResult) setup = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+  StompyCurSetupParams params = {
+    STOMPY_CUR_SETUP_KIND_LEGACY, ACCOUNT, REPORT_NAME, BUCKET, REGION, PREFIX,
+  };
+
+  stompy_cur_setup_async (client, &params, NULL, NULL, NULL, NULL, stompy_test_store_result_cb,
+                          &slot);
+  result = stompy_test_take_result (&slot);
+  setup = stompy_cur_setup_finish (result, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (setup->report_created);
+}
+
+static void
+wait_settled (StompyStatusPanel *panel)
+{
+  StompyStatusPoller *poller = _stompy_status_panel_get_poller (panel);
+
+  SPIN_UNTIL (stompy_status_poller_get_settled (poller));
+}
+
+/* ------------------------------------------------------------------ bucket and report */
+
+static void
+test_bucket_report_checks (void)
+{
+  StompyOnboarding *model = reset_world (TRUE);
+  StompyCurChoice *choice = stompy_onboarding_get_cur_choice (model);
+  g_autoptr(JsonNode) timings = NULL;
+  StompyStatusPanel *panel;
+  StompyStatusPoller *poller;
+  gint64 lists;
+  gint64 before;
+
+  /* Long enough for the panel to see the report undelivered first. */
+  timings = stompy_test_emulator_control (emulator, "timings", "{\"delivery_seconds\": 3}");
+  create_report ();
+  stompy_onboarding_set_products (model, STOMPY_PRODUCT_ANALYSAVER);
+  stompy_cur_choice_set_report (choice, STOMPY_CUR_ORIGIN_CREATED, REPORT_NAME, BUCKET, PREFIX,
+                                REGION);
+
+  lists = requests ("s3:ListObjectsV2");
+  panel = make_panel ();
+  poller = _stompy_status_panel_get_poller (panel);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (panel->bucket_group)));
+
+  SPIN_UNTIL (stompy_status_poller_get_bucket_state (poller) == STOMPY_STATUS_STATE_KNOWN &&
+              stompy_status_poller_get_report_state (poller) == STOMPY_STATUS_STATE_KNOWN);
+
+  /* Every bucket check holds, but the first report has not arrived yet. */
+  g_assert_cmpint (panel->bucket_exists.mark, ==, STOMPY_STATUS_MARK_YES);
+  g_assert_cmpint (panel->bucket_region.mark, ==, STOMPY_STATUS_MARK_YES);
+  g_assert_cmpint (panel->bucket_policy.mark, ==, STOMPY_STATUS_MARK_YES);
+  g_assert_cmpint (panel->bucket_public_access.mark, ==, STOMPY_STATUS_MARK_YES);
+  g_assert_cmpint (panel->bucket_delivered.mark, ==, STOMPY_STATUS_MARK_WAITING);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (panel->bucket_error.row)));
+  g_assert_true (strstr (adw_action_row_get_subtitle (panel->bucket_region.row), REGION) != NULL);
+
+  /* The report meets the four conditions. */
+  g_assert_true (stompy_status_poller_get_report_found (poller));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (panel->report_found.row)));
+  for (guint i = 0; i < G_N_ELEMENTS (panel->report_conditions); i++)
+    {
+      g_assert_true (gtk_widget_get_visible (GTK_WIDGET (panel->report_conditions[i].row)));
+      g_assert_cmpint (panel->report_conditions[i].mark, ==, STOMPY_STATUS_MARK_YES);
+    }
+
+  /* The first delivery is looked for again in 30 s, then later and later. */
+  g_assert_cmpuint (stompy_status_poller_get_delivery_delay_ms (poller), ==, 30000);
+  g_assert_false (stompy_status_poller_get_settled (poller));
+  SPIN_UNTIL (panel->bucket_delivered.mark == STOMPY_STATUS_MARK_YES);
+  g_assert_cmpint (requests ("s3:ListObjectsV2") - lists, >=, 2);
+  g_assert_cmpint (fake.now_us, >=, 30 * G_USEC_PER_SEC);
+
+  /* Delivered: nothing more is asked, however long the panel stays open. */
+  wait_settled (panel);
+  g_assert_cmpuint (stompy_status_poller_get_delivery_delay_ms (poller), ==, 0);
+  before = all_requests ();
+  fake_advance (3 * 3600 * 1000);
+  for (guint i = 0; i < 50; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  g_assert_true (stompy_status_poller_get_settled (poller));
+  g_assert_cmpint (all_requests (), ==, before);
+
+  finalize_panel (panel);
+}
+
+static void
+test_refresh_one_round (void)
+{
+  StompyOnboarding *model = reset_world (TRUE);
+  StompyCurChoice *choice = stompy_onboarding_get_cur_choice (model);
+  const char *ops[] = {
+    "s3:HeadBucket", "s3:GetBucketPolicy", "s3:GetPublicAccessBlock", "s3:ListObjectsV2",
+    "cur:DescribeReportDefinitions",
+  };
+  gint64 first_round[G_N_ELEMENTS (ops)];
+  gint64 counts[G_N_ELEMENTS (ops)];
+  StompyStatusPanel *panel;
+  gint64 before;
+
+  /* The fixture's ready report, delivered long ago: nothing to wait for. */
+  stompy_onboarding_set_products (model, STOMPY_PRODUCT_ANALYSAVER);
+  stompy_cur_choice_set_report (choice, STOMPY_CUR_ORIGIN_EXISTING, "stompy-ready-cur",
+                                "stompy-existing-cur-210987654321", "cur", REGION);
+
+  for (guint i = 0; i < G_N_ELEMENTS (ops); i++)
+    counts[i] = requests (ops[i]);
+  panel = make_panel ();
+  wait_settled (panel);
+  SPIN_UNTIL (panel->bucket_delivered.mark == STOMPY_STATUS_MARK_YES);
+  for (guint i = 0; i < G_N_ELEMENTS (ops); i++)
+    {
+      first_round[i] = requests (ops[i]) - counts[i];
+      g_assert_cmpint (first_round[i], >=, 1);
+      counts[i] = requests (ops[i]);
+    }
+  /* Six fixture reports: two pages of five. */
+  g_assert_cmpint (first_round[4], ==, 2);
+
+  before = all_requests ();
+  gtk_widget_activate_action (GTK_WIDGET (panel), "status.refresh", NULL);
+  g_assert_true (stompy_status_poller_get_busy (_stompy_status_panel_get_poller (panel)));
+  wait_settled (panel);
+
+  /* Exactly one more round: one of each request, and nothing else. */
+  for (guint i = 0; i < G_N_ELEMENTS (ops); i++)
+    g_assert_cmpint (requests (ops[i]) - counts[i], ==, first_round[i]);
+  g_assert_cmpint (all_requests () - before, ==, 4 + first_round[4]);
+  g_assert_cmpint (panel->bucket_exists.mark, ==, STOMPY_STATUS_MARK_YES);
+  for (guint i = 0; i < G_N_ELEMENTS (panel->report_conditions); i++)
+    g_assert_cmpint (panel->report_conditions[i].mark, ==, STOMPY_STATUS_MARK_YES);
+
+  finalize_panel (panel);
+}
+
+static void
+test_network_error_in_group (void)
+{
+  StompyOnboarding *model = reset_world (TRUE);
+  StompyCurChoice *choice = stompy_onboarding_get_cur_choice (model);
+  g_autoptr(JsonNode) fault = NULL;
+  StompyStatusPanel *panel;
+  StompyStatusPoller *poller;
+
+  stompy_onboarding_set_products (model, STOMPY_PRODUCT_ANALYSAVER);
+  stompy_cur_choice_set_report (choice, STOMPY_CUR_ORIGIN_EXISTING, "stompy-ready-cur",
+                                "stompy-existing-cur-210987654321", "cur", REGION);
+  /* More failures than the client's own retries. */
+  fault = stompy_test_emulator_control (emulator, "faults",
+                                        "{\"target\": \"s3:HeadBucket\", \"kind\": \"http503\", "
+                                        "\"count\": 3}");
+
+  panel = make_panel ();
+  poller = _stompy_status_panel_get_poller (panel);
+  SPIN_UNTIL (stompy_status_poller_get_bucket_state (poller) == STOMPY_STATUS_STATE_ERROR);
+
+  /* Said in the bucket's group, in words, and tried again later. */
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (panel->bucket_error.row)));
+  g_assert_cmpint (panel->bucket_error.mark, ==, STOMPY_STATUS_MARK_ERROR);
+  g_assert_cmpstr (adw_action_row_get_subtitle (panel->bucket_error.row), !=, "");
+  g_assert_null (strstr (adw_action_row_get_subtitle (panel->bucket_error.row), "503"));
+  g_assert_cmpuint (stompy_status_poller_get_delivery_delay_ms (poller), ==, 30000);
+  g_assert_false (stompy_status_poller_get_settled (poller));
+  SPIN_UNTIL (stompy_status_poller_get_report_state (poller) == STOMPY_STATUS_STATE_KNOWN);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (panel->report_error.row)));
+
+  fake_advance (30000);
+  SPIN_UNTIL (stompy_status_poller_get_bucket_state (poller) == STOMPY_STATUS_STATE_KNOWN);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (panel->bucket_error.row)));
+  g_assert_cmpint (panel->bucket_exists.mark, ==, STOMPY_STATUS_MARK_YES);
+
+  finalize_panel (panel);
+}
+
+/* ------------------------------------------------------------------ stacks */
+
+static StompyStackRequest *
+analysaver_request (const char *token)
+{
+  g_autofree char *url = g_strdup_printf ("%s/stompy-templates/analysaver/v3.json",
+                                          stompy_test_emulator_get_url (emulator));
+  StompyStackRequest *request = stompy_stack_request_new ("StompyAnalySaver", url, token,
+                                                          "analysaver");
+
+  stompy_stack_request_set_parameter (request, "ExternalId", "stp-ext-5b1e0c9a7d");
+  stompy_stack_request_set_parameter (request, "StompyPrincipalAccountId", "111122223333");
+  stompy_stack_request_set_parameter (request, "CurBucketName", BUCKET);
+
+  return request;
+}
+
+/* Creates the AnalySaver stack and records it as the page would. */
+static void
+create_stack (StompyOnboarding *model)
+{
+  g_autoptr(StompyAwsClient) client = make_client ();
+  g_autofree char *token = stompy_cloudformation_new_client_request_token ();
+  g_autoptr(StompyStackRequest) request = analysaver_request (token);
+  g_autoptr(StompyEnsuredStack) ensured = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+  StompyStackRecord *record = stompy_onboarding_get_stack (model, STOMPY_PRODUCT_ANALYSAVER);
+
+  stompy_cloudformation_ensure_stack_async (client, request, NULL, stompy_test_store_result_cb,
+                                            &slot);
+  result = stompy_test_take_result (&slot);
+  ensured = stompy_cloudformation_ensure_stack_finish (result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ensured->outcome, ==, STOMPY_STACK_OUTCOME_CREATED);
+
+  stompy_stack_record_set_stack_name (record, "StompyAnalySaver");
+  stompy_stack_record_set_region (record, REGION);
+  stompy_stack_record_set_client_request_token (record, token);
+  stompy_stack_record_set_stack_id (record, ensured->stack->stack_id);
+  stompy_stack_record_set_status (record, ensured->stack->status, NULL);
+}
+
+typedef struct
+{
+  StompyStatusStackGroup *group;
+  gboolean                seen_progress;
+} ProgressLog;
+
+static void
+progress_changed_cb (StompyStatusPoller *poller,
+                     StompyStatusParts   parts,
+                     ProgressLog        *log)
+{
+  if (log->group->status.mark == STOMPY_STATUS_MARK_CHECKING &&
+      gtk_widget_get_visible (GTK_WIDGET (log->group->progress)) &&
+      gtk_progress_bar_get_fraction (log->group->progress) < 1.0)
+    log->seen_progress = TRUE;
+}
+
+static void
+test_stack_progress_complete (void)
+{
+  StompyOnboarding *model = reset_world (TRUE);
+  g_autoptr(JsonNode) timings = NULL;
+  StompyStatusStackGroup *group;
+  StompyStatusPanel *panel;
+  ProgressLog log = { NULL, FALSE };
+  const char *arn;
+
+  /* Long enough to be seen in progress. */
+  timings = stompy_test_emulator_control (emulator, "timings", "{\"stack_seconds\": 2}");
+  stompy_onboarding_set_products (model, STOMPY_PRODUCT_ANALYSAVER);
+  create_stack (model);
+
+  panel = make_panel ();
+  group = _stompy_status_panel_get_stack (panel, STOMPY_PRODUCT_ANALYSAVER);
+  log.group = group;
+  g_signal_connect_after (_stompy_status_panel_get_poller (panel), "changed",
+                          G_CALLBACK (progress_changed_cb), &log);
+
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (group->group)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (panel->spotainer_group)));
+
+  SPIN_UNTIL (group->status.mark == STOMPY_STATUS_MARK_YES);
+  g_assert_true (log.seen_progress);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (group->progress)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (group->failure.row)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (group->events_row)));
+  for (guint i = 0; i < STOMPY_STATUS_PANEL_EVENTS; i++)
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (group->event_rows[i])));
+  /* Newest first: the stack's own completion. */
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (group->event_rows[0])), ==,
+                   "StompyAnalySaver");
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (group->event_rows[0]),
+                                   "CREATE_COMPLETE"));
+
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (group->role_arn.row)));
+  arn = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (group->role_arn.row));
+  g_assert_true (g_str_has_prefix (arn, "arn:aws:iam::" ACCOUNT ":role/"));
+  g_assert_true (adw_preferences_row_get_title_selectable (ADW_PREFERENCES_ROW (group->role_arn.row)));
+
+  /* Complete: the watch has stopped and nothing more is asked. */
+  wait_settled (panel);
+  {
+    gint64 before = all_requests ();
+
+    fake_advance (3600 * 1000);
+    for (guint i = 0; i < 50; i++)
+      {
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (1000);
+      }
+    g_assert_cmpint (all_requests (), ==, before);
+  }
+
+  /* Refresh asks the stack once more: one DescribeStacks, one events page. */
+  {
+    gint64 describes = requests ("cloudformation:DescribeStacks");
+    gint64 events = requests ("cloudformation:DescribeStackEvents");
+
+    stompy_status_panel_refresh (panel);
+    SPIN_UNTIL (requests ("cloudformation:DescribeStackEvents") > events);
+    wait_settled (panel);
+    g_assert_cmpint (requests ("cloudformation:DescribeStacks") - describes, ==, 1);
+    g_assert_cmpint (requests ("cloudformation:DescribeStackEvents") - events, ==, 1);
+    g_assert_cmpint (group->status.mark, ==, STOMPY_STATUS_MARK_YES);
+  }
+
+  finalize_panel (panel);
+}
+
+static void
+test_unchosen_product_hidden (void)
+{
+  StompyOnboarding *model = reset_world (TRUE);
+  StompyStatusPanel *panel;
+  StompyStatusPoller *poller;
+  StompyStatusStackGroup *group;
+  gint64 before;
+
+  /* A stack recorded earlier, then the product unticked. */
+  stompy_onboarding_set_products (model, STOMPY_PRODUCT_ANALYSAVER);
+  create_stack (model);
+  stompy_onboarding_set_products (model, STOMPY_PRODUCT_SPOTAINER);
+
+  before = all_requests ();
+  panel = make_panel ();
+  poller = _stompy_status_panel_get_poller (panel);
+  group = _stompy_status_panel_get_stack (panel, STOMPY_PRODUCT_ANALYSAVER);
+  wait_settled (panel);
+
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (group->group)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (panel->bucket_group)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (panel->report_group)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (panel->spotainer_group)));
+  g_assert_null (stompy_status_poller_get_stack_watch (poller, STOMPY_PRODUCT_ANALYSAVER));
+  /* SpoTainer's stack was never created: nothing to ask. */
+  g_assert_null (stompy_status_poller_get_stack_watch (poller, STOMPY_PRODUCT_SPOTAINER));
+  g_assert_cmpint (_stompy_status_panel_get_stack (panel, STOMPY_PRODUCT_SPOTAINER)->status.mark, ==,
+                   STOMPY_STATUS_MARK_WAITING);
+  g_assert_cmpint (all_requests (), ==, before);
+
+  /* Ticked again: its group comes back and its stack is followed. */
+  stompy_onboarding_set_products (model, STOMPY_PRODUCT_ANALYSAVER | STOMPY_PRODUCT_SPOTAINER);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (group->group)));
+  SPIN_UNTIL (group->status.mark == STOMPY_STATUS_MARK_YES);
+  g_assert_nonnull (stompy_status_poller_get_stack_watch (poller, STOMPY_PRODUCT_ANALYSAVER));
+
+  /* Unticked: the watch goes with the group. */
+  stompy_onboarding_set_products (model, STOMPY_PRODUCT_SPOTAINER);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (group->group)));
+  SPIN_UNTIL (stompy_status_poller_get_stack_watch (poller, STOMPY_PRODUCT_ANALYSAVER) == NULL);
+
+  finalize_panel (panel);
+}
+
+static void
+test_guided_not_checked (void)
+{
+  StompyOnboarding *model = reset_world (FALSE);
+  StompyCurChoice *choice = stompy_onboarding_get_cur_choice (model);
+  StompyStackRecord *record = stompy_onboarding_get_stack (model, STOMPY_PRODUCT_ANALYSAVER);
+  const char *arn = "arn:aws:iam::" ACCOUNT ":role/StompyAnalySaverRole";
+  StompyStatusStackGroup *group;
+  StompyStatusPanel *panel;
+  gint64 before = all_requests ();
+
+  stompy_onboarding_set_products (model, STOMPY_PRODUCT_ANALYSAVER);
+  stompy_cur_choice_set_report (choice, STOMPY_CUR_ORIGIN_PASTED, "console-cur", "console-bucket",
+                                "cur", REGION);
+  stompy_stack_record_set_stack_name (record, "StompyAnalySaver");
+  stompy_stack_record_set_role_arn (record, arn, TRUE);
+
+  panel = make_panel ();
+  group = _stompy_status_panel_get_stack (panel, STOMPY_PRODUCT_ANALYSAVER);
+  wait_settled (panel);
+
+  /* What the user pasted, marked as not checked; AWS is never asked. */
+  g_assert_true (strstr (adw_preferences_group_get_description (panel->bucket_group),
+                         "console-bucket") != NULL);
+  g_assert_cmpint (panel->bucket_exists.mark, ==, STOMPY_STATUS_MARK_UNCHECKED);
+  g_assert_cmpint (panel->bucket_delivered.mark, ==, STOMPY_STATUS_MARK_UNCHECKED);
+  for (guint i = 0; i < G_N_ELEMENTS (panel->report_conditions); i++)
+    g_assert_cmpint (panel->report_conditions[i].mark, ==, STOMPY_STATUS_MARK_UNCHECKED);
+  g_assert_cmpint (group->status.mark, ==, STOMPY_STATUS_MARK_UNCHECKED);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (group->role_arn.row)), ==,
+                   arn);
+  g_assert_cmpint (group->role_arn.mark, ==, STOMPY_STATUS_MARK_UNCHECKED);
+  g_assert_cmpint (all_requests (), ==, before);
+
+  /* Credentials verified later: the panel asks AWS from then on. */
+  {
+    g_autoptr(StompyAwsClient) client = make_client ();
+
+    stompy_application_set_aws_client (app, client);
+  }
+  SPIN_UNTIL (panel->bucket_exists.mark == STOMPY_STATUS_MARK_NO);
+  g_assert_cmpint (all_requests (), >, before);
+
+  finalize_panel (panel);
+}
+
+static void
+test_delivery_backoff (void)
+{
+  guint expected[] = { 30000, 60000, 120000, 240000, 300000, 300000 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    g_assert_cmpuint (stompy_status_poller_delivery_backoff_ms (i), ==, expected[i]);
+}
+
+/* ------------------------------------------------------------------ window */
+
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  const char *dir = g_getenv ("STOMPY_SCREENSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  if (dir == NULL || *dir == '\0')
+    return;
+
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  path = g_build_filename (dir, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+static StompyWindow *
+open_window (int width,
+             int height)
+{
+  StompyWindow *window = stompy_window_new (get_app ());
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  SPIN_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)) &&
+              gtk_widget_get_width (GTK_WIDGET (window)) > 0);
+  g_test_message ("window %d×%d asked, %d×%d given", width, height,
+                  gtk_widget_get_width (GTK_WIDGET (window)),
+                  gtk_widget_get_height (GTK_WIDGET (window)));
+  /* Client-side decorations take a few pixels of the surface for the shadow. */
+  SPIN_UNTIL (ABS (gtk_widget_get_width (GTK_WIDGET (window)) - width) <= 20);
+
+  return window;
+}
+
+static void
+close_window (StompyWindow *window)
+{
+  StompyStatusPanel *panel = g_object_ref (window->status_panel);
+
+  g_object_ref (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+  SPIN_UNTIL (G_OBJECT (window)->ref_count == 1);
+  g_assert_finalize_object (window);
+  SPIN_UNTIL (G_OBJECT (panel)->ref_count == 1);
+  g_assert_finalize_object (panel);
+}
+
+static void
+count_paint_cb (GdkFrameClock *clock,
+                guint         *n_painted)
+{
+  (*n_painted)++;
+}
+
+/* Waits until the window has been laid out and painted twice since now. */
+static void
+settle_frames (StompyWindow *window)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  guint n_painted = 0;
+  gulong handler = g_signal_connect (clock, "after-paint", G_CALLBACK (count_paint_cb),
+                                     &n_painted);
+
+  gtk_widget_queue_resize (GTK_WIDGET (window));
+  SPIN_UNTIL (n_painted >= 2);
+  g_signal_handler_disconnect (clock, handler);
+}
+
+static void
+test_window_first_steps_hide_panel (void)
+{
+  StompyWindow *window;
+
+  reset_world (FALSE);
+  window = open_window (900, 700);
+
+  g_assert_cmpint (stompy_window_get_step (window), ==, STOMPY_STEP_SIGN_IN);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->status_panel)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->status_button)));
+
+  close_window (window);
+}
+
+static void
+test_window_beside_and_folded (void)
+{
+  struct { int width; int height; gboolean folded; const char *name; } sizes[] = {
+    { 1280, 800, FALSE, "status-panel-1280.png" },
+    { 900, 700, FALSE, "status-panel-900.png" },
+    { 360, 700, TRUE, "status-panel-360.png" },
+  };
+  StompyOnboarding *model = reset_world (TRUE);
+
+  {
+    StompyWindow *probe = open_window (900, 700);
+    gboolean has_page = _stompy_window_get_page (probe, STOMPY_STEP_ANALYSAVER) != NULL;
+
+    close_window (probe);
+    if (!has_page)
+      {
+        g_test_skip ("No page for step 3 in this build");
+        return;
+      }
+  }
+
+  stompy_onboarding_set_products (model, STOMPY_PRODUCT_ANALYSAVER);
+  stompy_cur_choice_set_report (stompy_onboarding_get_cur_choice (model), STOMPY_CUR_ORIGIN_EXISTING,
+                                "stompy-ready-cur", "stompy-existing-cur-210987654321", "cur",
+                                REGION);
+  create_stack (model);
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      StompyWindow *window;
+
+      stompy_onboarding_set_step (model, STOMPY_STEP_ANALYSAVER);
+      window = open_window (sizes[i].width, sizes[i].height);
+      /* Only the panel: the sign-in page, once started, would find no Stompy
+       * session and take the window back to step 1. */
+      stompy_status_panel_start (window->status_panel);
+      g_assert_cmpint (stompy_window_get_step (window), ==, STOMPY_STEP_ANALYSAVER);
+      SPIN_UNTIL (_stompy_status_panel_get_stack (window->status_panel,
+                                                  STOMPY_PRODUCT_ANALYSAVER)->status.mark ==
+                  STOMPY_STATUS_MARK_YES &&
+                  window->status_panel->bucket_delivered.mark == STOMPY_STATUS_MARK_YES);
+
+      g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->status_panel)));
+      g_assert_cmpint (adw_flap_get_folded (window->flap), ==, sizes[i].folded);
+      g_assert_cmpint (gtk_widget_get_visible (GTK_WIDGET (window->status_button)), ==,
+                       sizes[i].folded);
+      if (sizes[i].folded)
+        {
+          /* Folded: hidden until the header bar's toggle opens it over the page. */
+          g_assert_false (adw_flap_get_reveal_flap (window->flap));
+          g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (window->status_button)), !=, NULL);
+          gtk_toggle_button_set_active (window->status_button, TRUE);
+          g_assert_true (adw_flap_get_reveal_flap (window->flap));
+          SPIN_UNTIL (adw_flap_get_reveal_progress (window->flap) >= 1.0);
+        }
+      else
+        g_assert_true (adw_flap_get_reveal_flap (window->flap));
+
+      settle_frames (window);
+      save_screenshot (GTK_WIDGET (window), sizes[i].name);
+      close_window (window);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/status-panel/delivery/backoff-doubles-to-five-minutes", test_delivery_backoff);
+  g_test_add_func ("/status-panel/bucket-report/created-report-all-checks-then-delivered",
+                   test_bucket_report_checks);
+  g_test_add_func ("/status-panel/refresh/one-round-of-requests", test_refresh_one_round);
+  g_test_add_func ("/status-panel/errors/network-error-in-group-and-retried",
+                   test_network_error_in_group);
+  g_test_add_func ("/status-panel/stack/progress-then-complete-with-role-arn",
+                   test_stack_progress_complete);
+  g_test_add_func ("/status-panel/stack/unchosen-product-hidden", test_unchosen_product_hidden);
+  g_test_add_func ("/status-panel/guided/shown-as-not-checked", test_guided_not_checked);
+  g_test_add_func ("/status-panel/window/hidden-on-first-steps", test_window_first_steps_hide_panel);
+  g_test_add_func ("/status-panel/window/beside-page-or-folded", test_window_beside_and_folded);
+
+  return g_test_run ();
+}
