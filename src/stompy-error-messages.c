@@ -294,9 +294,9 @@ stompy_cur_name_reason_sentence (StompyCurNameReason reason,
       return prefix ? _("Use only letters, digits, slashes and ! - _ . * ' ( ).")
                     : _("Use only letters, digits and ! - _ . * ' ( ).");
     case STOMPY_CUR_NAME_LEADING_SLASH:
-      return _("A path prefix does not begin with a slash.");
+      return _("A path prefix cannot begin with a slash.");
     case STOMPY_CUR_NAME_TRAILING_SLASH:
-      return _("A path prefix does not end with a slash.");
+      return _("A path prefix cannot end with a slash.");
     case STOMPY_CUR_NAME_ADJACENT_SLASHES:
       return _("A path prefix has no two slashes in a row.");
     default:
