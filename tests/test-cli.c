@@ -1251,6 +1251,385 @@ test_stack_status_missing (StateFixture  *fixture,
 
 /* ------------------------------------------------------------- i18n */
 
+
+/* ------------------------------------------------------------- connect */
+
+#define SPOTAINER_ROLE_ARN "arn:aws:iam::" MGMT_ACCOUNT ":role/StompySpoTainerRole"
+#define CONNECT_BUCKET "stompy-cur-" MGMT_ACCOUNT
+
+static JsonObject *
+check_of (JsonArray  *checks,
+          const char *id)
+{
+  for (guint i = 0; i < json_array_get_length (checks); i++)
+    {
+      JsonObject *check = json_array_get_object_element (checks, i);
+
+      if (g_strcmp0 (json_object_get_string_member (check, "id"), id) == 0)
+        return check;
+    }
+
+  return NULL;
+}
+
+/* The --json result: account, status, checks, and each product's object (null
+ * when not chosen). */
+static void
+assert_connect_result (const char *text,
+                       const char *expected_status,
+                       gboolean    analysaver,
+                       gboolean    spotainer)
+{
+  g_autoptr(JsonNode) root = parse_json (text);
+  JsonObject *result = json_node_get_object (root);
+  JsonArray *checks = json_object_get_array_member (result, "checks");
+  guint n_checks = (analysaver ? 2 : 0) + (spotainer ? 1 : 0);
+
+  g_assert_cmpstr (json_object_get_string_member (result, "account_id"), ==, MGMT_ACCOUNT);
+  g_assert_cmpstr (json_object_get_string_member (result, "status"), ==, expected_status);
+  g_assert_cmpuint (json_array_get_length (checks), ==, n_checks);
+  for (guint i = 0; i < n_checks; i++)
+    {
+      JsonObject *check = json_array_get_object_element (checks, i);
+
+      g_assert_cmpstr (json_object_get_string_member (check, "status"), ==, "ok");
+      g_assert_true (json_object_has_member (check, "message"));
+    }
+
+  if (analysaver)
+    {
+      JsonObject *object = json_object_get_object_member (result, "analysaver");
+      JsonObject *cur = json_object_get_object_member (object, "cur");
+
+      g_assert_nonnull (check_of (checks, "assume_analysaver_role"));
+      g_assert_nonnull (check_of (checks, "read_cur_bucket"));
+      g_assert_cmpstr (json_object_get_string_member (object, "role_arn"), ==,
+                       ANALYSAVER_ROLE_ARN);
+      g_assert_cmpstr (json_object_get_string_member (object, "stack_name"), ==,
+                       "StompyAnalySaver");
+      g_assert_cmpstr (json_object_get_string_member (cur, "kind"), ==, "legacy");
+      g_assert_cmpstr (json_object_get_string_member (cur, "report_name"), ==, "stompy-cur");
+      g_assert_cmpstr (json_object_get_string_member (cur, "bucket"), ==, CONNECT_BUCKET);
+      g_assert_cmpstr (json_object_get_string_member (cur, "prefix"), ==, "cur");
+      g_assert_cmpstr (json_object_get_string_member (cur, "region"), ==, "ap-southeast-1");
+    }
+  else
+    {
+      g_assert_true (json_object_get_null_member (result, "analysaver"));
+    }
+
+  if (spotainer)
+    {
+      JsonObject *object = json_object_get_object_member (result, "spotainer");
+
+      g_assert_nonnull (check_of (checks, "assume_spotainer_role"));
+      g_assert_cmpstr (json_object_get_string_member (object, "role_arn"), ==,
+                       SPOTAINER_ROLE_ARN);
+      g_assert_cmpstr (json_object_get_string_member (object, "stack_name"), ==,
+                       "StompySpoTainer");
+    }
+  else
+    {
+      g_assert_true (json_object_get_null_member (result, "spotainer"));
+    }
+}
+
+/* The state file records every step and the connection. */
+static void
+assert_connect_state (StateFixture *fixture,
+                      const char   *expected_status)
+{
+  g_autoptr(JsonNode) state = load_state (fixture);
+  JsonObject *root = json_node_get_object (state);
+  JsonObject *connection = json_object_get_object_member (root, "connection");
+
+  g_assert_cmpstr (json_object_get_string_member (root, "step"), ==, "done");
+  g_assert_cmpstr (json_object_get_string_member (root, "account_id"), ==, MGMT_ACCOUNT);
+  g_assert_cmpstr (json_object_get_string_member (connection, "account_id"), ==, MGMT_ACCOUNT);
+  g_assert_cmpstr (json_object_get_string_member (connection, "status"), ==, expected_status);
+  g_assert_true (json_object_get_boolean_member (connection, "submitted"));
+  g_assert_true (g_uuid_string_is_valid (json_object_get_string_member (connection,
+                                                                       "idempotency_key")));
+}
+
+static const char * const connect_analysaver_args[] = {
+  "connect", "--analysaver", "--report", "stompy-cur", "--bucket", CONNECT_BUCKET,
+  "--acknowledge-iam", "--yes", "--json", NULL
+};
+
+static void
+test_connect_analysaver (StateFixture  *fixture,
+                         gconstpointer  data)
+{
+  login (fixture);
+
+  for (guint run_number = 0; run_number < 2; run_number++)
+    {
+      g_auto(Run) run = { 0, };
+
+      run_mgmt (&run, fixture, connect_analysaver_args);
+      g_assert_cmpint (run.status, ==, 0);
+      assert_connect_result (run.out, "waiting_for_data", TRUE, FALSE);
+      /* Progress goes to standard error in JSON mode: each check as it settles. */
+      g_assert_nonnull (strstr (run.err, "Stompy can read the report’s bucket: ok"));
+      assert_connect_state (fixture, "waiting_for_data");
+
+      /* Run twice: everything is recognised and reused, nothing connected twice. */
+      g_assert_cmpint (creations ("s3:bucket"), ==, 1);
+      g_assert_cmpint (creations ("cur:report"), ==, 1);
+      g_assert_cmpint (creations ("cloudformation:stack"), ==, 1);
+      g_assert_cmpint (creations ("stompy:aws_account"), ==, 1);
+    }
+  g_assert_cmpint (stompy_test_emulator_count_requests (emulator, "cloudformation:CreateStack"),
+                   ==, 1);
+
+  {
+    g_auto(Run) run = { 0, };
+    g_autoptr(JsonNode) root = NULL;
+    JsonObject *status, *bucket, *report, *stack, *stompy;
+
+    run_mgmt (&run, fixture, ARGS ("status", "--json"));
+    g_assert_cmpint (run.status, ==, 0);
+    root = parse_json (run.out);
+    status = json_node_get_object (root);
+    g_assert_cmpstr (json_object_get_string_member (status, "account_id"), ==, MGMT_ACCOUNT);
+    bucket = json_object_get_object_member (status, "bucket");
+    g_assert_cmpstr (json_object_get_string_member (bucket, "name"), ==, CONNECT_BUCKET);
+    g_assert_cmpstr (json_object_get_string_member (bucket, "state"), ==, "known");
+    g_assert_cmpstr (json_object_get_string_member (bucket, "exists"), ==, "yes");
+    g_assert_cmpstr (json_object_get_string_member (bucket, "delivery_policy"), ==, "yes");
+    g_assert_cmpstr (json_object_get_string_member (bucket, "public_access_blocked"), ==, "yes");
+    report = json_object_get_object_member (status, "report");
+    g_assert_cmpstr (json_object_get_string_member (report, "name"), ==, "stompy-cur");
+    g_assert_cmpstr (json_object_get_string_member (report, "state"), ==, "known");
+    g_assert_true (json_object_get_boolean_member (report, "found"));
+    g_assert_true (json_object_get_boolean_member (json_object_get_object_member (report,
+                                                                                  "conditions"),
+                                                   "athena"));
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (status, "stacks")),
+                      ==, 1);
+    stack = json_array_get_object_element (json_object_get_array_member (status, "stacks"), 0);
+    g_assert_cmpstr (json_object_get_string_member (stack, "product"), ==, "analysaver");
+    g_assert_cmpstr (json_object_get_string_member (stack, "status"), ==, "CREATE_COMPLETE");
+    /* Looked at in AWS, not only read from the state file. */
+    g_assert_cmpstr (json_object_get_string_member (stack, "state"), ==, "complete");
+    g_assert_cmpstr (json_object_get_string_member (stack, "role_arn"), ==, ANALYSAVER_ROLE_ARN);
+    stompy = json_object_get_object_member (status, "stompy");
+    g_assert_cmpstr (json_object_get_string_member (stompy, "status"), ==, "waiting_for_data");
+    g_assert_true (json_object_get_boolean_member (stompy, "live"));
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (stompy, "checks")),
+                      ==, 2);
+  }
+
+  {
+    g_auto(Run) run = { 0, };
+    g_autoptr(JsonNode) root = NULL;
+    JsonObject *request;
+
+    /* --dry-run prints the documented body and sends nothing. */
+    run_mgmt (&run, fixture, ARGS ("connect", "--analysaver", "--dry-run", "--json"));
+    g_assert_cmpint (run.status, ==, 0);
+    root = parse_json (run.out);
+    request = json_node_get_object (root);
+    g_assert_cmpstr (json_object_get_string_member (request, "account_id"), ==, MGMT_ACCOUNT);
+    g_assert_cmpstr (json_object_get_string_member (
+                       json_object_get_object_member (request, "analysaver"), "role_arn"),
+                     ==, ANALYSAVER_ROLE_ARN);
+    g_assert_false (json_object_has_member (request, "spotainer"));
+  }
+  g_assert_cmpint (stompy_test_emulator_count_requests (emulator, "stompy:POST /aws/accounts"),
+                   ==, 2);
+
+  logout (fixture);
+}
+
+static void
+test_connect_spotainer (StateFixture  *fixture,
+                        gconstpointer  data)
+{
+  login (fixture);
+
+  {
+    g_auto(Run) run = { 0, };
+
+    run_mgmt (&run, fixture, ARGS ("connect", "--spotainer", "--acknowledge-iam"));
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.out, "Creating the stack “StompySpoTainer”"));
+    g_assert_nonnull (strstr (run.out, "RoleArn: " SPOTAINER_ROLE_ARN));
+    g_assert_nonnull (strstr (run.out, "Stompy can assume the SpoTainer role: ok\n"));
+    g_assert_nonnull (strstr (run.out, "Connected: Stompy works with AWS account "
+                                       MGMT_ACCOUNT "."));
+    /* No report is needed, and none was made. */
+    g_assert_cmpint (creations ("s3:bucket"), ==, 0);
+    g_assert_cmpint (creations ("cloudformation:stack"), ==, 1);
+    g_assert_cmpint (creations ("stompy:aws_account"), ==, 1);
+  }
+  assert_connect_state (fixture, "connected");
+
+  {
+    g_auto(Run) run = { 0, };
+
+    run_mgmt (&run, fixture, ARGS ("connect", "--spotainer", "--acknowledge-iam", "--json"));
+    g_assert_cmpint (run.status, ==, 0);
+    assert_connect_result (run.out, "connected", FALSE, TRUE);
+    g_assert_cmpint (creations ("cloudformation:stack"), ==, 1);
+    g_assert_cmpint (creations ("stompy:aws_account"), ==, 1);
+  }
+
+  {
+    g_auto(Run) run = { 0, };
+
+    run_mgmt (&run, fixture, ARGS ("status"));
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.out, "Stack:        StompySpoTainer CREATE_COMPLETE\n"));
+    g_assert_nonnull (strstr (run.out, "Stompy:       connected\n"));
+    g_assert_nonnull (strstr (run.out, "Stompy can assume the SpoTainer role: ok\n"));
+    /* No report was chosen, so no bucket is shown. */
+    g_assert_null (strstr (run.out, "Bucket:"));
+  }
+
+  logout (fixture);
+}
+
+/* Both products, from an answers file. */
+static void
+test_connect_both_from_answers (StateFixture  *fixture,
+                                gconstpointer  data)
+{
+  g_autofree char *answers = g_build_filename (fixture->state_home, "answers.json", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (answers,
+                       "{ \"analysaver\": true, \"spotainer\": true, \"report\": \"stompy-cur\", "
+                       "  \"bucket\": \"" CONNECT_BUCKET "\", \"acknowledge-iam\": true, "
+                       "  \"yes\": true }", -1, &error);
+  g_assert_no_error (error);
+  login (fixture);
+
+  for (guint run_number = 0; run_number < 2; run_number++)
+    {
+      g_auto(Run) run = { 0, };
+
+      run_mgmt (&run, fixture, ARGS ("connect", "--answers", answers, "--json"));
+      g_assert_cmpint (run.status, ==, 0);
+      assert_connect_result (run.out, "waiting_for_data", TRUE, TRUE);
+      g_assert_cmpint (creations ("s3:bucket"), ==, 1);
+      g_assert_cmpint (creations ("cur:report"), ==, 1);
+      g_assert_cmpint (creations ("cloudformation:stack"), ==, 2);
+      g_assert_cmpint (creations ("stompy:aws_account"), ==, 1);
+    }
+  assert_connect_state (fixture, "waiting_for_data");
+
+  logout (fixture);
+  g_unlink (answers);
+}
+
+/* A check that fails: exit 1, each failed check with its message. */
+static void
+test_connect_failed_check (StateFixture  *fixture,
+                           gconstpointer  data)
+{
+  g_auto(Run) run = { 0, };
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *check;
+
+  login (fixture);
+  run_mgmt (&run, fixture, ARGS ("connect", "--analysaver", "--report", "stompy-cur",
+                                 "--bucket", "stompy-cur-unreadable", "--acknowledge-iam",
+                                 "--yes", "--json"));
+  g_assert_cmpint (run.status, ==, 1);
+  root = parse_json (run.out);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "status"), ==,
+                   "failed");
+  check = check_of (json_object_get_array_member (json_node_get_object (root), "checks"),
+                    "read_cur_bucket");
+  g_assert_cmpstr (json_object_get_string_member (check, "status"), ==, "failed");
+  g_assert_cmpstr (json_object_get_string_member (check, "message"), !=, "");
+  g_assert_nonnull (strstr (run.err, "Stompy could not verify the connection."));
+  g_assert_nonnull (strstr (run.err, json_object_get_string_member (check, "message")));
+
+  logout (fixture);
+}
+
+typedef struct
+{
+  const char *name;
+  const char *args[12];
+  const char *message;
+} ConnectUsageCase;
+
+static const ConnectUsageCase connect_usage_cases[] = {
+  { "no-product", { "connect", "--acknowledge-iam", NULL }, "Choose at least one product" },
+  { "analysaver-without-report", { "connect", "--analysaver", "--acknowledge-iam", NULL },
+    "needs a Cost and Usage Report" },
+  { "report-without-bucket",
+    { "connect", "--analysaver", "--report", "stompy-cur", "--acknowledge-iam", NULL },
+    "both --report and --bucket" },
+  { "existing-and-new-report",
+    { "connect", "--analysaver", "--existing-report", "stompy-ready-cur", "--report", "x",
+      "--bucket", "stompy-cur-x", "--acknowledge-iam", NULL }, "cannot be combined" },
+  { "without-acknowledge-iam", { "connect", "--spotainer", NULL }, "--acknowledge-iam" },
+  { "bad-bucket-name",
+    { "connect", "--analysaver", "--report", "stompy-cur", "--bucket", "Bad_Bucket",
+      "--acknowledge-iam", NULL }, "is not valid" },
+  { "unknown-answer", { "connect", "--answers", "@unknown", NULL }, "unknown answer" },
+  { "answer-wrong-type", { "connect", "--answers", "@wrong-type", NULL }, "must be true or false" },
+};
+
+static void
+test_connect_usage (StateFixture  *fixture,
+                    gconstpointer  data)
+{
+  const ConnectUsageCase *c = data;
+  g_auto(Run) run = { 0, };
+  g_autofree char *answers = g_build_filename (fixture->state_home, "answers.json", NULL);
+  const char *args[G_N_ELEMENTS (c->args)] = { NULL, };
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; c->args[i] != NULL; i++)
+    {
+      args[i] = c->args[i];
+      if (g_str_equal (args[i], "@unknown"))
+        {
+          g_file_set_contents (answers, "{\"spotainer\": true, \"rocket\": true}", -1, &error);
+          args[i] = answers;
+        }
+      else if (g_str_equal (args[i], "@wrong-type"))
+        {
+          g_file_set_contents (answers, "{\"spotainer\": \"yes\"}", -1, &error);
+          args[i] = answers;
+        }
+      g_assert_no_error (error);
+    }
+
+  run_mgmt (&run, fixture, args);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, c->message));
+  /* Nothing reached AWS or Stompy. */
+  g_assert_cmpint (stompy_test_emulator_count_requests (emulator, "sts:GetCallerIdentity"), ==, 0);
+  g_assert_cmpint (stompy_test_emulator_count_requests (emulator, "stompy:POST /aws/accounts"),
+                   ==, 0);
+  g_unlink (answers);
+}
+
+/* A new report without --yes shows the policy and creates nothing. */
+static void
+test_connect_needs_yes (StateFixture  *fixture,
+                        gconstpointer  data)
+{
+  g_auto(Run) run = { 0, };
+
+  login (fixture);
+  run_mgmt (&run, fixture, ARGS ("connect", "--analysaver", "--report", "stompy-cur",
+                                 "--bucket", CONNECT_BUCKET, "--acknowledge-iam"));
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "billingreports.amazonaws.com"));
+  g_assert_nonnull (strstr (run.err, "--yes"));
+  g_assert_cmpint (creations ("s3:bucket"), ==, 0);
+  g_assert_cmpint (creations ("stompy:aws_account"), ==, 0);
+  logout (fixture);
+}
+
 static gboolean
 has_cjk (const char *text)
 {
@@ -1374,6 +1753,19 @@ main (int    argc,
   ADD_STATE_TEST ("/cli/stack/create/failure-explained-then-delete-and-retry",
                   test_stack_failure_explained);
   ADD_STATE_TEST ("/cli/stack/status/missing-stack-exits-1", test_stack_status_missing);
+  ADD_STATE_TEST ("/cli/connect/analysaver-twice-creates-once-then-status",
+                  test_connect_analysaver);
+  ADD_STATE_TEST ("/cli/connect/spotainer-only-is-connected", test_connect_spotainer);
+  ADD_STATE_TEST ("/cli/connect/both-from-answers-file-twice", test_connect_both_from_answers);
+  ADD_STATE_TEST ("/cli/connect/failed-check-exits-1", test_connect_failed_check);
+  ADD_STATE_TEST ("/cli/connect/new-report-without-yes-exits-2", test_connect_needs_yes);
+  for (guint i = 0; i < G_N_ELEMENTS (connect_usage_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/cli/connect/usage/%s-exits-2",
+                                               connect_usage_cases[i].name);
+      g_test_add (path, StateFixture, &connect_usage_cases[i], state_setup, test_connect_usage,
+                  state_teardown);
+    }
 
   status = g_test_run ();
 

@@ -416,6 +416,24 @@ static const DamagedCase damaged_cases[] = {
     "\"arn:aws:s3:::stompy-cur\"}}}", -1 },
   { "stack-name-wrong-type",
     "{\"version\": 1, \"spotainer\": {\"stack\": {\"stack-name\": 7}}}", -1 },
+  { "connection-not-object", "{\"version\": 1, \"connection\": 3}", -1 },
+  { "connection-key-not-uuid",
+    "{\"version\": 1, \"connection\": {\"account_id\": \"210987654321\", "
+    "\"idempotency_key\": \"not-a-uuid\", \"request_digest\": "
+    "\"0000000000000000000000000000000000000000000000000000000000000000\"}}", -1 },
+  { "connection-key-without-digest",
+    "{\"version\": 1, \"connection\": {\"account_id\": \"210987654321\", "
+    "\"idempotency_key\": \"5b0c0f0e-1111-4222-8333-944445555666\"}}", -1 },
+  { "connection-status-unknown",
+    "{\"version\": 1, \"connection\": {\"account_id\": \"210987654321\", "
+    "\"status\": \"exploded\", \"checks\": []}}", -1 },
+  { "connection-check-status-unknown",
+    "{\"version\": 1, \"connection\": {\"account_id\": \"210987654321\", "
+    "\"status\": \"verifying\", \"checks\": [{\"id\": \"read_cur_bucket\", "
+    "\"status\": \"maybe\", \"message\": \"\"}]}}", -1 },
+  { "connection-checks-without-status",
+    "{\"version\": 1, \"connection\": {\"account_id\": \"210987654321\", "
+    "\"checks\": [{\"id\": \"read_cur_bucket\", \"status\": \"ok\"}]}}", -1 },
 };
 
 static void
@@ -842,6 +860,284 @@ test_parts_round_trip (Fixture       *fixture,
   g_assert_null (stompy_stack_record_get_client_request_token (stack));
 }
 
+static StompyAccountStatus *
+make_status (const char *status,
+             const char *check_status,
+             const char *message)
+{
+  StompyAccountStatus *result = g_new0 (StompyAccountStatus, 1);
+  const char *ids[] = { "assume_analysaver_role", "read_cur_bucket" };
+
+  result->account_id = g_strdup ("210987654321");
+  result->status = g_strdup (status);
+  result->checks = g_ptr_array_new ();
+  g_ptr_array_set_free_func (result->checks, g_free);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      StompyAccountCheck *check = g_new0 (StompyAccountCheck, 1);
+
+      check->id = g_strdup (ids[i]);
+      check->status = g_strdup (i == 1 ? check_status : "ok");
+      check->message = g_strdup (i == 1 ? message : "");
+      g_ptr_array_add (result->checks, check);
+    }
+
+  /* Copied into a properly owned one (the boxed copy frees its strings). */
+  {
+    StompyAccountStatus *copy = stompy_account_status_copy (result);
+
+    for (guint i = 0; i < result->checks->len; i++)
+      {
+        StompyAccountCheck *check = g_ptr_array_index (result->checks, i);
+
+        g_free (check->id);
+        g_free (check->status);
+        g_free (check->message);
+      }
+    g_ptr_array_unref (result->checks);
+    g_free (result->account_id);
+    g_free (result->status);
+    g_free (result);
+    return copy;
+  }
+}
+
+/* The Connect step's key, request digest and Stompy's answer travel through
+ * the file (so a retry after a crash replays), and "Start Over" clears them. */
+static void
+test_connection_round_trip (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(StompyOnboarding) model = stompy_onboarding_new (fixture->path);
+  g_autoptr(StompyOnboarding) loaded = stompy_onboarding_new (fixture->path);
+  g_autoptr(StompyAccountStatus) status = make_status ("failed", "failed",
+                                                       "Access denied\non the bucket");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+  const StompyAccountStatus *read;
+  const StompyAccountCheck *check;
+  StompyConnection *connection;
+  const char *digest = "9a1e0000000000000000000000000000000000000000000000000000000000ff";
+  guint saves;
+
+  stompy_onboarding_set_autosave (loaded, FALSE);
+  g_assert_true (stompy_onboarding_load (model, &error));
+  g_assert_no_error (error);
+
+  connection = stompy_onboarding_get_connection (model);
+  g_assert_false (stompy_connection_get_submitted (connection));
+  key = g_strdup (stompy_connection_begin (connection, "210987654321", digest));
+  g_assert_true (g_uuid_string_is_valid (key));
+  g_assert_true (stompy_connection_get_submitted (connection));
+  /* The same request keeps its key; another one gets a new key. */
+  g_assert_cmpstr (stompy_connection_begin (connection, "210987654321", digest), ==, key);
+  stompy_connection_set_status (connection, status);
+  g_assert_true (stompy_connection_get_settled (connection));
+
+  saves = stompy_onboarding_get_save_count (model);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (stompy_onboarding_get_save_count (model), ==, saves + 1);
+
+  g_assert_true (stompy_onboarding_load (loaded, &error));
+  g_assert_no_error (error);
+  connection = stompy_onboarding_get_connection (loaded);
+  g_assert_cmpstr (stompy_connection_get_account_id (connection), ==, "210987654321");
+  g_assert_cmpstr (stompy_connection_get_idempotency_key (connection), ==, key);
+  g_assert_cmpstr (stompy_connection_get_request_digest (connection), ==, digest);
+  g_assert_true (stompy_connection_get_submitted (connection));
+  read = stompy_connection_get_status (connection);
+  g_assert_nonnull (read);
+  g_assert_cmpstr (read->status, ==, "failed");
+  g_assert_cmpuint (read->checks->len, ==, 2);
+  check = g_ptr_array_index (read->checks, 0);
+  g_assert_cmpstr (check->id, ==, "assume_analysaver_role");
+  g_assert_cmpstr (check->message, ==, "");
+  check = g_ptr_array_index (read->checks, 1);
+  g_assert_cmpstr (check->status, ==, "failed");
+  /* A line break from the service is not a control character in the file. */
+  g_assert_cmpstr (check->message, ==, "Access denied on the bucket");
+
+  /* The key survives, for the replay, until the request changes. */
+  g_assert_cmpstr (stompy_connection_begin (connection, "210987654321", digest), ==, key);
+  g_assert_cmpstr (stompy_connection_begin (connection, "210987654321",
+                                            "1111111111111111111111111111111111111111111111111111111111111111"),
+                   !=, key);
+  g_assert_null (stompy_connection_get_status (connection));
+
+  stompy_connection_forget_key (connection);
+  g_assert_null (stompy_connection_get_idempotency_key (connection));
+  g_assert_false (stompy_connection_get_submitted (connection));
+
+  stompy_onboarding_reset (model);
+  connection = stompy_onboarding_get_connection (model);
+  g_assert_null (stompy_connection_get_account_id (connection));
+  g_assert_null (stompy_connection_get_idempotency_key (connection));
+  g_assert_null (stompy_connection_get_status (connection));
+}
+
+#define ANALYSAVER_ARN "arn:aws:iam::210987654321:role/StompyAnalySaverRole"
+#define SPOTAINER_ARN  "arn:aws:iam::210987654321:role/StompySpoTainerRole"
+
+static void
+fill_model (StompyOnboarding *model,
+            StompyProducts    products)
+{
+  stompy_onboarding_set_account_id (model, "210987654321");
+  stompy_onboarding_set_products (model, products);
+  stompy_cur_choice_set_report (stompy_onboarding_get_cur_choice (model),
+                                STOMPY_CUR_ORIGIN_CREATED, "stompy-cur",
+                                "stompy-cur-210987654321", "cur", "ap-southeast-1");
+  stompy_stack_record_set_role_arn (stompy_onboarding_get_stack (model, STOMPY_PRODUCT_ANALYSAVER),
+                                    ANALYSAVER_ARN, FALSE);
+  stompy_stack_record_set_role_arn (stompy_onboarding_get_stack (model, STOMPY_PRODUCT_SPOTAINER),
+                                    SPOTAINER_ARN, TRUE);
+}
+
+static char *
+request_text (StompyOnboarding *model)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) request = stompy_connection_build_request (model, &error);
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+
+  g_assert_no_error (error);
+  g_assert_nonnull (request);
+  json_generator_set_root (generator, request);
+  return json_generator_to_data (generator, NULL);
+}
+
+typedef struct
+{
+  const char     *name;
+  StompyProducts  products;
+  StompyCurKind   kind;
+  const char     *expected;
+} RequestCase;
+
+static const RequestCase request_cases[] = {
+  { "analysaver-only", STOMPY_PRODUCT_ANALYSAVER, STOMPY_CUR_KIND_LEGACY,
+    "{\"account_id\":\"210987654321\",\"products\":[\"analysaver\"],\"analysaver\":{"
+    "\"role_arn\":\"" ANALYSAVER_ARN "\",\"cur\":{\"kind\":\"legacy\","
+    "\"report_name\":\"stompy-cur\",\"bucket\":\"stompy-cur-210987654321\","
+    "\"prefix\":\"cur\",\"region\":\"ap-southeast-1\"}}}" },
+  { "spotainer-only", STOMPY_PRODUCT_SPOTAINER, STOMPY_CUR_KIND_LEGACY,
+    "{\"account_id\":\"210987654321\",\"products\":[\"spotainer\"],"
+    "\"spotainer\":{\"role_arn\":\"" SPOTAINER_ARN "\"}}" },
+  { "both-data-export", STOMPY_PRODUCT_ANALYSAVER | STOMPY_PRODUCT_SPOTAINER,
+    STOMPY_CUR_KIND_DATA_EXPORT,
+    "{\"account_id\":\"210987654321\",\"products\":[\"analysaver\",\"spotainer\"],"
+    "\"analysaver\":{\"role_arn\":\"" ANALYSAVER_ARN "\",\"cur\":{\"kind\":\"data_export\","
+    "\"export_name\":\"stompy-cur\",\"bucket\":\"stompy-cur-210987654321\","
+    "\"prefix\":\"cur\",\"region\":\"ap-southeast-1\"}},"
+    "\"spotainer\":{\"role_arn\":\"" SPOTAINER_ARN "\"}}" },
+};
+
+/* The documented body, exactly: a product not chosen has no object. */
+static void
+test_request_builder (gconstpointer data)
+{
+  const RequestCase *c = data;
+  g_autoptr(StompyOnboarding) model = stompy_onboarding_new ("/nonexistent/state.json");
+  g_autoptr(StompyConnectionSummary) summary = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  stompy_onboarding_set_autosave (model, FALSE);
+  fill_model (model, c->products);
+  stompy_cur_choice_set_kind (stompy_onboarding_get_cur_choice (model), c->kind);
+  g_assert_cmpint (stompy_connection_find_missing (model), ==, STOMPY_CONNECTION_READY);
+
+  text = request_text (model);
+  g_assert_cmpstr (text, ==, c->expected);
+
+  summary = stompy_connection_summarize (model, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (summary->account_id, ==, "210987654321");
+  g_assert_cmpint (summary->analysaver, ==, (c->products & STOMPY_PRODUCT_ANALYSAVER) != 0);
+  g_assert_cmpint (summary->spotainer, ==, (c->products & STOMPY_PRODUCT_SPOTAINER) != 0);
+  if (summary->analysaver)
+    g_assert_cmpstr (summary->bucket, ==, "stompy-cur-210987654321");
+  else
+    g_assert_null (summary->analysaver_role_arn);
+}
+
+typedef struct
+{
+  const char              *name;
+  StompyConnectionMissing  missing;
+  const char              *message_part;
+} MissingCase;
+
+static const MissingCase missing_cases[] = {
+  { "account-id", STOMPY_CONNECTION_MISSING_ACCOUNT_ID, "account id" },
+  { "products", STOMPY_CONNECTION_MISSING_PRODUCTS, "no product" },
+  { "report", STOMPY_CONNECTION_MISSING_REPORT, "no Cost and Usage Report" },
+  { "analysaver-role", STOMPY_CONNECTION_MISSING_ANALYSAVER_ROLE, "AnalySaver has no RoleArn" },
+  { "spotainer-role", STOMPY_CONNECTION_MISSING_SPOTAINER_ROLE, "SpoTainer has no RoleArn" },
+  { "role-of-another-account", STOMPY_CONNECTION_READY, "not an IAM role of account" },
+};
+
+static void
+test_request_missing (gconstpointer data)
+{
+  const MissingCase *c = data;
+  g_autoptr(StompyOnboarding) model = stompy_onboarding_new ("/nonexistent/state.json");
+  g_autoptr(JsonNode) request = NULL;
+  g_autoptr(GError) error = NULL;
+
+  stompy_onboarding_set_autosave (model, FALSE);
+  fill_model (model, STOMPY_PRODUCT_ANALYSAVER | STOMPY_PRODUCT_SPOTAINER);
+
+  switch (c->missing)
+    {
+    case STOMPY_CONNECTION_MISSING_ACCOUNT_ID:
+      stompy_onboarding_set_account_id (model, NULL);
+      break;
+    case STOMPY_CONNECTION_MISSING_PRODUCTS:
+      stompy_onboarding_set_products (model, STOMPY_PRODUCT_NONE);
+      break;
+    case STOMPY_CONNECTION_MISSING_REPORT:
+      stompy_cur_choice_clear (stompy_onboarding_get_cur_choice (model));
+      break;
+    case STOMPY_CONNECTION_MISSING_ANALYSAVER_ROLE:
+      stompy_stack_record_clear (stompy_onboarding_get_stack (model, STOMPY_PRODUCT_ANALYSAVER));
+      break;
+    case STOMPY_CONNECTION_MISSING_SPOTAINER_ROLE:
+      stompy_stack_record_clear (stompy_onboarding_get_stack (model, STOMPY_PRODUCT_SPOTAINER));
+      break;
+    case STOMPY_CONNECTION_READY:
+    default:
+      stompy_stack_record_set_role_arn (stompy_onboarding_get_stack (model,
+                                                                     STOMPY_PRODUCT_SPOTAINER),
+                                        "arn:aws:iam::345678901234:role/StompySpoTainerRole",
+                                        TRUE);
+      break;
+    }
+
+  g_assert_cmpint (stompy_connection_find_missing (model), ==, c->missing);
+  request = stompy_connection_build_request (model, &error);
+  g_assert_null (request);
+  g_assert_error (error, STOMPY_ERROR, STOMPY_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, c->message_part));
+}
+
+/* A product not chosen needs nothing: SpoTainer alone connects without a report. */
+static void
+test_request_unchosen_needs_nothing (void)
+{
+  g_autoptr(StompyOnboarding) model = stompy_onboarding_new ("/nonexistent/state.json");
+
+  stompy_onboarding_set_autosave (model, FALSE);
+  stompy_onboarding_set_account_id (model, "210987654321");
+  stompy_onboarding_set_products (model, STOMPY_PRODUCT_SPOTAINER);
+  g_assert_cmpint (stompy_connection_find_missing (model), ==,
+                   STOMPY_CONNECTION_MISSING_SPOTAINER_ROLE);
+  stompy_stack_record_set_role_arn (stompy_onboarding_get_stack (model, STOMPY_PRODUCT_SPOTAINER),
+                                    SPOTAINER_ARN, TRUE);
+  g_assert_cmpint (stompy_connection_find_missing (model), ==, STOMPY_CONNECTION_READY);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -862,6 +1158,7 @@ main (int    argc,
   ADD ("autosave/failure-is-kept-not-fatal", test_autosave_error_kept);
   ADD ("reset/forgets-everything-and-deletes-the-file", test_reset);
   ADD ("state-file/report-and-stacks-round-trip", test_parts_round_trip);
+  ADD ("state-file/connection-round-trip-and-reset", test_connection_round_trip);
 
   for (guint i = 0; i < G_N_ELEMENTS (damaged_cases); i++)
     {
@@ -878,6 +1175,21 @@ main (int    argc,
   g_test_add_func ("/onboarding/recommendations/seed-table", test_recommendations_table);
   g_test_add_func ("/onboarding/recommendations/follow-identity", test_recommendations_follow_identity);
   g_test_add_func ("/onboarding/properties/notify-only-on-change", test_notify_only_on_change);
+
+  for (guint i = 0; i < G_N_ELEMENTS (request_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/onboarding/connect/request/%s",
+                                               request_cases[i].name);
+      g_test_add_data_func (path, &request_cases[i], test_request_builder);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (missing_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/onboarding/connect/request/missing-%s-is-named",
+                                               missing_cases[i].name);
+      g_test_add_data_func (path, &missing_cases[i], test_request_missing);
+    }
+  g_test_add_func ("/onboarding/connect/request/unchosen-product-needs-nothing",
+                   test_request_unchosen_needs_nothing);
 
   return g_test_run ();
 }

@@ -11,7 +11,9 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "stompy-api-client.h"
 #include "stompy-aws-client.h"
+#include "stompy-cur.h"
 #include "stompy-onboarding.h"
 
 G_BEGIN_DECLS
@@ -161,6 +163,61 @@ void          stompy_cli_append_padded   (GString    *line,
 /* The terminal columns @text takes. */
 guint         stompy_cli_text_width      (const char *text);
 
+/* ------------------------------------------------- steps shared by commands */
+
+/* The Stompy client with the session "login" kept in the keyring; prints why
+ * and returns NULL when there is none. */
+StompyApiClient      *stompy_cli_stompy_open   (SoupSession     *session,
+                                                StompyCliWaiter *waiter);
+/* GET /aws/onboarding with that session; prints why and returns NULL on failure. */
+StompyOnboardingInfo *stompy_cli_get_onboarding (StompyCliAws    *aws,
+                                                 StompyCliWaiter *waiter);
+/* The run-template step (stompy-cli-stack.c): creates or reuses @product's
+ * role stack (@stack_name NULL: Stompy's default; @cur_bucket for
+ * AnalySaver), follows it until it settles unless @no_wait, records it in
+ * @state (saved). Progress lines go to standard error when @to_stderr;
+ * @print_json prints "stack create"'s JSON result. Returns 0 when the stack is
+ * complete (or started, with @no_wait), else the exit status after saying why. */
+int                   stompy_cli_stack_ensure  (StompyCliAws               *aws,
+                                                StompyCliWaiter            *waiter,
+                                                StompyOnboarding           *state,
+                                                const StompyOnboardingInfo *info,
+                                                StompyProducts              product,
+                                                const char                 *stack_name,
+                                                const char                 *cur_bucket,
+                                                gboolean                    no_wait,
+                                                gboolean                    to_stderr,
+                                                gboolean                    print_json);
+/* The report step (stompy-cli-cur.c): creates or reuses the bucket, its
+ * delivery policy and the report (or CUR 2.0 export), printing a line per
+ * sub-step (on standard error when @to_stderr), and records the report in
+ * @state (not saved). Names must have been checked. Returns -1 on success
+ * (*@result set when not NULL), else the exit status after saying why. */
+int                   stompy_cli_cur_setup     (StompyCliAws             *aws,
+                                                StompyCliWaiter          *waiter,
+                                                const StompyAwsIdentity  *identity,
+                                                const char               *report,
+                                                const char               *bucket,
+                                                const char               *prefix,
+                                                gboolean                  data_export,
+                                                gboolean                  to_stderr,
+                                                StompyOnboarding         *state,
+                                                StompyCurSetupResult    **result);
+/* An existing report definition named @report that meets the four
+ * conditions, recorded in @state (not saved); -1, else the exit status after
+ * saying why. */
+int                   stompy_cli_cur_use_existing (StompyCliAws     *aws,
+                                                   StompyCliWaiter  *waiter,
+                                                   const char       *report,
+                                                   StompyOnboarding *state);
+/* Checks a report's, bucket's and prefix's names; -1, else the usage error's status. */
+int                   stompy_cli_cur_check_names (const char *command,
+                                                  const char *report,
+                                                  const char *bucket,
+                                                  const char *prefix,
+                                                  gboolean    data_export);
+gboolean              stompy_cli_stack_name_is_valid (const char *name);
+
 /* ------------------------------------------------------------------ commands */
 
 int stompy_cli_run_login    (int argc, char **argv);
@@ -168,5 +225,7 @@ int stompy_cli_run_logout   (int argc, char **argv);
 int stompy_cli_run_identity (int argc, char **argv);
 int stompy_cli_run_cur      (int argc, char **argv);
 int stompy_cli_run_stack    (int argc, char **argv);
+int stompy_cli_run_connect  (int argc, char **argv);
+int stompy_cli_run_status   (int argc, char **argv);
 
 G_END_DECLS

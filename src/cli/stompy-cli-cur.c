@@ -303,8 +303,8 @@ cur_name_reason_sentence (StompyCurNameReason reason,
 
 /* Checks every name locally, so that a typo costs no request. Returns -1
  * when all are valid, else the usage error's exit status. */
-static int
-check_create_names (const char *command,
+int
+stompy_cli_cur_check_names (const char *command,
                     const char *report,
                     const char *bucket,
                     const char *prefix,
@@ -499,25 +499,155 @@ print_create_json (const CreateProgress       *progress,
 
 /* Records the report in place in the state file, as the app's page does. */
 static void
-record_choice (const StompyAwsIdentity *identity,
+record_choice (StompyOnboarding        *state,
+               const StompyAwsIdentity *identity,
+               StompyCurOrigin          origin,
                gboolean                 data_export,
                const char              *report_name,
                const char              *bucket,
                const char              *prefix,
                const char              *region)
 {
-  g_autoptr(StompyOnboarding) state = stompy_cli_state_open ();
   StompyCurChoice *choice = stompy_onboarding_get_cur_choice (state);
 
-  stompy_onboarding_set_identity (state, identity);
+  if (identity != NULL)
+    stompy_onboarding_set_identity (state, identity);
   stompy_cur_choice_set_kind (choice, data_export ? STOMPY_CUR_KIND_DATA_EXPORT
                                                   : STOMPY_CUR_KIND_LEGACY);
-  stompy_cur_choice_set_report (choice, STOMPY_CUR_ORIGIN_CREATED, report_name, bucket, prefix,
-                                region);
+  stompy_cur_choice_set_report (choice, origin, report_name, bucket, prefix, region);
   /* The CUR calls just succeeded, so billing access for IAM users and roles
    * is on (or these are root credentials): nothing left to confirm. */
   stompy_cur_choice_set_billing_access_confirmed (choice, TRUE);
-  stompy_cli_state_save (state);
+}
+
+int
+stompy_cli_cur_setup (StompyCliAws             *aws,
+                      StompyCliWaiter          *waiter,
+                      const StompyAwsIdentity  *identity,
+                      const char               *report,
+                      const char               *bucket,
+                      const char               *prefix,
+                      gboolean                  data_export,
+                      gboolean                  to_stderr,
+                      StompyOnboarding         *state,
+                      StompyCurSetupResult    **result)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StompyCurSetupResult) setup = NULL;
+  const char *region = stompy_aws_client_get_region (aws->client);
+  const char *done_name, *done_bucket, *done_prefix, *done_region;
+  StompyCurSetupStep failed_step = STOMPY_CUR_SETUP_STEP_NONE;
+  StompyCurSetupParams params = { 0, };
+  CreateProgress progress = { 0, };
+  int status = STOMPY_CLI_EXIT_FAILED;
+
+  progress.report = report;
+  progress.bucket = bucket;
+  progress.region = region;
+  progress.data_export = data_export;
+  progress.json = to_stderr;
+
+  params.kind = data_export ? STOMPY_CUR_SETUP_KIND_DATA_EXPORTS : STOMPY_CUR_SETUP_KIND_LEGACY;
+  params.account_id = identity->account_id;
+  params.report_name = report;
+  params.bucket = bucket;
+  params.region = region;
+  params.prefix = prefix;
+
+  stompy_cur_setup_async (aws->client, &params, setup_progress_cb, &progress, NULL,
+                          waiter->cancellable, stompy_cli_wait_cb, waiter);
+  setup = stompy_cur_setup_finish (stompy_cli_wait_for (waiter), &failed_step, &error);
+  if (setup == NULL)
+    {
+      g_autofree char *message = describe_setup_error (error, &progress, failed_step);
+
+      g_debug ("Setup failed at %s", stompy_cur_setup_step_to_string (failed_step));
+      if (message != NULL)
+        {
+          stompy_cli_print_error (message);
+          stompy_cli_print_aws_request_id (error);
+          status = STOMPY_CLI_EXIT_FAILED;
+        }
+      else
+        {
+          status = print_cur_error (error);
+        }
+      return status;
+    }
+
+  /* A reused report may deliver elsewhere than asked: record what is in place. */
+  if (setup->report != NULL)
+    {
+      done_name = setup->report->report_name;
+      done_bucket = setup->report->s3_bucket;
+      done_prefix = setup->report->s3_prefix;
+      done_region = setup->report->s3_region;
+    }
+  else if (setup->export != NULL)
+    {
+      done_name = setup->export->name;
+      done_bucket = setup->export->s3_bucket;
+      done_prefix = setup->export->s3_prefix;
+      done_region = setup->export->s3_region;
+    }
+  else
+    {
+      done_name = report;
+      done_bucket = bucket;
+      done_prefix = prefix;
+      done_region = region;
+    }
+
+  record_choice (state, identity, STOMPY_CUR_ORIGIN_CREATED, data_export, done_name, done_bucket,
+                 done_prefix, done_region);
+  if (result != NULL)
+    *result = g_steal_pointer (&setup);
+
+  return -1;
+}
+
+int
+stompy_cli_cur_use_existing (StompyCliAws     *aws,
+                             StompyCliWaiter  *waiter,
+                             const char       *report,
+                             StompyOnboarding *state)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) reports = NULL;
+  const StompyCurReport *found = NULL;
+  g_autofree char *message = NULL;
+
+  stompy_cur_list_reports_async (aws->client, waiter->cancellable, stompy_cli_wait_cb, waiter);
+  reports = stompy_cur_list_reports_finish (stompy_cli_wait_for (waiter), &error);
+  if (reports == NULL)
+    return print_cur_error (error);
+
+  for (guint i = 0; i < reports->len && found == NULL; i++)
+    {
+      const StompyCurReport *candidate = g_ptr_array_index (reports, i);
+
+      if (g_strcmp0 (candidate->report_name, report) == 0)
+        found = candidate;
+    }
+
+  if (found == NULL)
+    /* TRANSLATORS: %s is a report name. */
+    message = g_strdup_printf (_("There is no report named “%s”. See the reports with "
+                                 "“stompy-connect-cli cur list”."), report);
+  else if (!stompy_cur_report_meets_all (found))
+    /* TRANSLATORS: %s is a report name. */
+    message = g_strdup_printf (_("The report “%s” does not meet all four conditions Stompy "
+                                 "needs (see “stompy-connect-cli cur list”). Choose another, "
+                                 "or create one."), report);
+  if (message != NULL)
+    {
+      stompy_cli_print_error (message);
+      return STOMPY_CLI_EXIT_FAILED;
+    }
+
+  record_choice (state, NULL, STOMPY_CUR_ORIGIN_EXISTING, FALSE, found->report_name,
+                 found->s3_bucket, found->s3_prefix, found->s3_region);
+  return -1;
 }
 
 static int
@@ -553,12 +683,12 @@ run_cur_create (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(StompyAwsIdentity) identity = NULL;
   g_autoptr(StompyCurSetupResult) result = NULL;
+  g_autoptr(StompyOnboarding) state = NULL;
   g_autofree char *policy = NULL;
   const char *command;
   const char *region;
   const char *done_name, *done_bucket, *done_prefix, *done_region;
-  StompyCurSetupStep failed_step = STOMPY_CUR_SETUP_STEP_NONE;
-  StompyCurSetupParams params = { 0, };
+  StompyCurChoice *choice;
   CreateProgress progress = { 0, };
   StompyCliAws aws;
   StompyCliWaiter waiter;
@@ -584,7 +714,7 @@ run_cur_create (int    argc,
     return stompy_cli_usage_error (command, _("Give the bucket’s name with --bucket"));
   if (prefix == NULL)
     prefix = g_strdup (DEFAULT_PREFIX);
-  status = check_create_names (command, report, bucket, prefix, data_export);
+  status = stompy_cli_cur_check_names (command, report, bucket, prefix, data_export);
   if (status >= 0)
     return status;
   status = stompy_cli_aws_begin (&aws, &waiter, command, profile, region_option);
@@ -624,64 +754,20 @@ run_cur_create (int    argc,
     g_printerr (_("Note: Stompy works from ap-southeast-1 (Singapore). With the report in %s, "
                   "reading it can take longer.\n"), region);
 
-  progress.report = report;
-  progress.bucket = bucket;
-  progress.region = region;
+  state = stompy_cli_state_open ();
+  status = stompy_cli_cur_setup (&aws, &waiter, identity, report, bucket, prefix, data_export,
+                                 json, state, &result);
+  if (status >= 0)
+    goto out;
+  stompy_cli_state_save (state);
+
+  /* What is in place, which a reused report may have elsewhere than asked. */
+  choice = stompy_onboarding_get_cur_choice (state);
+  done_name = stompy_cur_choice_get_report_name (choice);
+  done_bucket = stompy_cur_choice_get_bucket (choice);
+  done_prefix = stompy_cur_choice_get_prefix (choice);
+  done_region = stompy_cur_choice_get_region (choice);
   progress.data_export = data_export;
-  progress.json = json;
-
-  params.kind = data_export ? STOMPY_CUR_SETUP_KIND_DATA_EXPORTS : STOMPY_CUR_SETUP_KIND_LEGACY;
-  params.account_id = identity->account_id;
-  params.report_name = report;
-  params.bucket = bucket;
-  params.region = region;
-  params.prefix = prefix;
-
-  stompy_cur_setup_async (aws.client, &params, setup_progress_cb, &progress, NULL,
-                          waiter.cancellable, stompy_cli_wait_cb, &waiter);
-  result = stompy_cur_setup_finish (stompy_cli_wait_for (&waiter), &failed_step, &error);
-  if (result == NULL)
-    {
-      g_autofree char *message = describe_setup_error (error, &progress, failed_step);
-
-      g_debug ("Setup failed at %s", stompy_cur_setup_step_to_string (failed_step));
-      if (message != NULL)
-        {
-          stompy_cli_print_error (message);
-          stompy_cli_print_aws_request_id (error);
-          status = STOMPY_CLI_EXIT_FAILED;
-        }
-      else
-        {
-          status = print_cur_error (error);
-        }
-      goto out;
-    }
-
-  /* A reused report may deliver elsewhere than asked: record what is in place. */
-  if (result->report != NULL)
-    {
-      done_name = result->report->report_name;
-      done_bucket = result->report->s3_bucket;
-      done_prefix = result->report->s3_prefix;
-      done_region = result->report->s3_region;
-    }
-  else if (result->export != NULL)
-    {
-      done_name = result->export->name;
-      done_bucket = result->export->s3_bucket;
-      done_prefix = result->export->s3_prefix;
-      done_region = result->export->s3_region;
-    }
-  else
-    {
-      done_name = report;
-      done_bucket = bucket;
-      done_prefix = prefix;
-      done_region = region;
-    }
-
-  record_choice (identity, data_export, done_name, done_bucket, done_prefix, done_region);
 
   if (json)
     {

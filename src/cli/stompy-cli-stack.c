@@ -162,16 +162,13 @@ watch_changed_cb (StompyStackWatch *watch,
 
 /* ------------------------------------------------------------------ Stompy */
 
-/* The onboarding facts from Stompy with the session kept by "login"; prints
- * why and returns NULL when there is none. */
-static StompyOnboardingInfo *
-get_onboarding (StompyCliAws    *aws,
-                StompyCliWaiter *waiter)
+StompyApiClient *
+stompy_cli_stompy_open (SoupSession     *session,
+                        StompyCliWaiter *waiter)
 {
   g_autofree char *base_url = stompy_api_resolve_base_url (NULL, NULL);
-  g_autoptr(StompyApiClient) client = NULL;
   g_autoptr(GError) error = NULL;
-  StompyOnboardingInfo *info;
+  StompyApiClient *client;
   char *token;
 
   stompy_secret_store_lookup_token_async (base_url, waiter->cancellable, stompy_cli_wait_cb,
@@ -196,7 +193,7 @@ get_onboarding (StompyCliAws    *aws,
       return NULL;
     }
 
-  client = stompy_api_client_new (aws->session, base_url, &error);
+  client = stompy_api_client_new (session, base_url, &error);
   if (client == NULL)
     {
       stompy_secret_free (token);
@@ -206,11 +203,27 @@ get_onboarding (StompyCliAws    *aws,
   stompy_api_client_set_token (client, token);
   stompy_secret_free (token);
 
+  return client;
+}
+
+/* The onboarding facts from Stompy with the session kept by "login"; prints
+ * why and returns NULL when there is none. */
+StompyOnboardingInfo *
+stompy_cli_get_onboarding (StompyCliAws    *aws,
+                           StompyCliWaiter *waiter)
+{
+  g_autoptr(StompyApiClient) client = stompy_cli_stompy_open (aws->session, waiter);
+  g_autoptr(GError) error = NULL;
+  StompyOnboardingInfo *info;
+
+  if (client == NULL)
+    return NULL;
+
   stompy_api_client_get_onboarding_async (client, waiter->cancellable, stompy_cli_wait_cb,
                                           waiter);
   info = stompy_api_client_get_onboarding_finish (client, stompy_cli_wait_for (waiter), &error);
   if (info == NULL && !stompy_cli_is_cancelled (error))
-    stompy_cli_print_api_error (error, base_url);
+    stompy_cli_print_api_error (error, stompy_api_client_get_base_url (client));
 
   return info;
 }
@@ -241,8 +254,8 @@ template_resource_count (StompyCliAws    *aws,
 
 /* The core's stack-name rule, checked before any request. The template URL
  * is not known yet (it comes from Stompy), so a placeholder stands in. */
-static gboolean
-stack_name_is_valid (const char *name)
+gboolean
+stompy_cli_stack_name_is_valid (const char *name)
 {
   g_autoptr(StompyStackRequest) probe = NULL;
 
@@ -280,7 +293,7 @@ parse_stack_name_command (const char          *summary,
     return stompy_cli_usage_error ((*argv)[0], _("Name the stack"));
 
   *stack_name = (*argv)[1];
-  if (!stack_name_is_valid (*stack_name))
+  if (!stompy_cli_stack_name_is_valid (*stack_name))
     return usage_bad_stack_name ((*argv)[0], *stack_name);
 
   return -1;
@@ -351,6 +364,192 @@ say (gboolean    json,
     g_print ("%s\n", line);
 }
 
+int
+stompy_cli_stack_ensure (StompyCliAws               *aws,
+                         StompyCliWaiter            *waiter,
+                         StompyOnboarding           *state,
+                         const StompyOnboardingInfo *info,
+                         StompyProducts              product,
+                         const char                 *stack_name_option,
+                         const char                 *cur_bucket,
+                         gboolean                    no_wait,
+                         gboolean                    to_stderr,
+                         gboolean                    print_json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StompyStackRequest) request = NULL;
+  g_autoptr(StompyEnsuredStack) ensured = NULL;
+  g_autoptr(StompyStackWatch) watch = NULL;
+  g_autoptr(StompyStack) settled = NULL;
+  g_autoptr(GHashTable) printed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *stack_name = g_strdup (stack_name_option);
+  g_autofree char *token = NULL;
+  g_autofree char *line = NULL;
+  const StompyTemplateInfo *template_info;
+  const char *product_name = product == STOMPY_PRODUCT_ANALYSAVER ? "analysaver" : "spotainer";
+  const char *region = stompy_aws_client_get_region (aws->client);
+  StompyStackRecord *record;
+  const char *reason;
+  guint resource_count;
+  Follow follow = { 0, };
+  gboolean json = to_stderr;
+  int status = STOMPY_CLI_EXIT_FAILED;
+
+  template_info = product == STOMPY_PRODUCT_ANALYSAVER ? &info->analysaver : &info->spotainer;
+  if (stack_name == NULL)
+    {
+      if (template_info->default_stack_name != NULL && *template_info->default_stack_name != '\0')
+        stack_name = g_strdup (template_info->default_stack_name);
+      else
+        stack_name = g_strdup (product == STOMPY_PRODUCT_ANALYSAVER ? "StompyAnalySaver"
+                                                                    : "StompySpoTainer");
+    }
+
+  /* The token of an earlier attempt at this stack is sent again, so that
+   * CloudFormation recognises a retried CreateStack. */
+  record = stompy_onboarding_get_stack (state, product);
+  if (g_strcmp0 (stompy_stack_record_get_stack_name (record), stack_name) == 0
+      && g_strcmp0 (stompy_stack_record_get_region (record), region) == 0
+      && stompy_stack_record_get_client_request_token (record) != NULL)
+    token = g_strdup (stompy_stack_record_get_client_request_token (record));
+  else
+    token = stompy_cloudformation_new_client_request_token ();
+
+  request = stompy_stack_request_new (stack_name, template_info->url, token, product_name);
+  stompy_stack_request_set_parameter (request, "ExternalId", info->external_id);
+  stompy_stack_request_set_parameter (request, "StompyPrincipalAccountId",
+                                      info->principal_account_id);
+  if (product == STOMPY_PRODUCT_ANALYSAVER)
+    stompy_stack_request_set_parameter (request, "CurBucketName", cur_bucket);
+  if (!stompy_stack_request_validate (request, &error))
+    {
+      /* TRANSLATORS: %s is a technical explanation. */
+      g_autofree char *message = g_strdup_printf (_("Stompy’s template cannot be used: %s"),
+                                                  error->message);
+      stompy_cli_print_error (message);
+      return status;
+    }
+
+  resource_count = template_resource_count (aws, waiter, template_info->url);
+
+  /* Kept before the first CreateStack, so a retry after a crash reuses it. */
+  if (g_strcmp0 (stompy_stack_record_get_stack_name (record), stack_name) != 0)
+    stompy_stack_record_clear (record);
+  stompy_stack_record_set_stack_name (record, stack_name);
+  stompy_stack_record_set_region (record, region);
+  stompy_stack_record_set_iam_acknowledged (record, TRUE);
+  stompy_stack_record_set_client_request_token (record, token);
+  stompy_cli_state_save (state);
+
+  stompy_cloudformation_ensure_stack_async (aws->client, request, waiter->cancellable,
+                                            stompy_cli_wait_cb, waiter);
+  ensured = stompy_cloudformation_ensure_stack_finish (stompy_cli_wait_for (waiter), &error);
+  if (ensured == NULL)
+    {
+      if (stompy_cloudformation_error_is_unusable (error))
+        {
+          g_autofree char *message =
+            /* TRANSLATORS: the first %s is a stack name, the second the reason. */
+            g_strdup_printf (_("The stack “%s” exists but cannot be used: %s"), stack_name,
+                             stompy_aws_error_get_aws_message (error));
+          stompy_cli_print_error (message);
+          print_delete_hint (stack_name);
+        }
+      else
+        {
+          status = stompy_cli_aws_failure (error);
+        }
+      return status;
+    }
+
+  record_stack (record, ensured->stack, NULL);
+  stompy_cli_state_save (state);
+
+  switch (ensured->outcome)
+    {
+    case STOMPY_STACK_OUTCOME_REUSED:
+      /* TRANSLATORS: %s is a stack name. */
+      line = g_strdup_printf (_("The stack “%s” exists already and is complete: reused."),
+                              stack_name);
+      break;
+    case STOMPY_STACK_OUTCOME_IN_PROGRESS:
+      /* TRANSLATORS: %s is a stack name. */
+      line = g_strdup_printf (_("The stack “%s” is being created already; following it."),
+                              stack_name);
+      break;
+    case STOMPY_STACK_OUTCOME_CREATED:
+    default:
+      /* TRANSLATORS: the first %s is a stack name, the second a region. */
+      line = g_strdup_printf (_("Creating the stack “%s” in %s…"), stack_name, region);
+      break;
+    }
+  say (json, line);
+
+  if (ensured->outcome == STOMPY_STACK_OUTCOME_REUSED || no_wait)
+    {
+      if (ensured->outcome != STOMPY_STACK_OUTCOME_REUSED)
+        {
+          g_clear_pointer (&line, g_free);
+          /* TRANSLATORS: %s is a stack name. */
+          line = g_strdup_printf (_("Creation has started. Follow it with “stompy-connect-cli "
+                                    "stack status %s”."), stack_name);
+          say (json, line);
+        }
+      if (print_json)
+        print_create_json (ensured->stack, outcome_to_string (ensured->outcome), NULL);
+      else if (!json && ensured->stack->role_arn != NULL)
+        g_print (_("RoleArn: %s\n"), ensured->stack->role_arn);
+      status = STOMPY_CLI_EXIT_OK;
+      return status;
+    }
+
+  follow.waiter = waiter;
+  follow.token = token;
+  follow.resource_count = resource_count;
+  follow.to_stderr = json;
+  follow.printed = printed;
+  watch = stompy_stack_watch_new (aws->client, ensured->stack->stack_id, token, resource_count);
+  g_signal_connect (watch, "changed", G_CALLBACK (watch_changed_cb), &follow);
+  stompy_stack_watch_wait_async (watch, waiter->cancellable, stompy_cli_wait_cb, waiter);
+  settled = stompy_stack_watch_wait_finish (watch, stompy_cli_wait_for (waiter), &error);
+  if (settled == NULL)
+    {
+      status = stompy_cli_aws_failure (error);
+      return status;
+    }
+
+  reason = stompy_stack_watch_get_failure_reason (watch);
+  record_stack (record, settled, reason);
+  stompy_cli_state_save (state);
+
+  if (print_json)
+    print_create_json (settled, outcome_to_string (ensured->outcome),
+                       settled->state == STOMPY_STACK_STATE_COMPLETE ? NULL : reason);
+
+  if (settled->state == STOMPY_STACK_STATE_COMPLETE && settled->role_arn != NULL)
+    {
+      if (!json)
+        {
+          /* TRANSLATORS: %s is a stack name. */
+          g_print (_("The stack “%s” is complete.\n"), stack_name);
+          g_print (_("RoleArn: %s\n"), settled->role_arn);
+        }
+      status = STOMPY_CLI_EXIT_OK;
+    }
+  else
+    {
+      /* TRANSLATORS: the first %s is a stack name, the second its status
+       * (such as ROLLBACK_COMPLETE), the third the reason AWS gave. */
+      g_autofree char *message = g_strdup_printf (_("The stack “%s” failed (%s): %s"),
+                                                  stack_name, settled->status,
+                                                  reason != NULL ? reason : _("AWS gave no reason"));
+      stompy_cli_print_error (message);
+      print_delete_hint (stack_name);
+    }
+
+  return status;
+}
+
 static int
 run_stack_create (int    argc,
                   char **argv)
@@ -378,25 +577,11 @@ run_stack_create (int    argc,
     STOMPY_CLI_JSON_ENTRY (json),
     { NULL }
   };
-  g_autoptr(GError) error = NULL;
   g_autoptr(StompyOnboarding) state = NULL;
   g_autoptr(StompyOnboardingInfo) info = NULL;
-  g_autoptr(StompyStackRequest) request = NULL;
-  g_autoptr(StompyEnsuredStack) ensured = NULL;
-  g_autoptr(StompyStackWatch) watch = NULL;
-  g_autoptr(StompyStack) settled = NULL;
-  g_autoptr(GHashTable) printed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autofree char *token = NULL;
-  g_autofree char *line = NULL;
-  const StompyTemplateInfo *template_info;
-  StompyStackRecord *record;
   StompyProducts product;
   const char *product_name;
   const char *command;
-  const char *region;
-  const char *reason;
-  guint resource_count;
-  Follow follow = { 0, };
   StompyCliAws aws = { 0, };
   StompyCliWaiter waiter;
   int status;
@@ -433,7 +618,7 @@ run_stack_create (int    argc,
                                    _("The stack creates an IAM role. Add --acknowledge-iam to "
                                      "acknowledge that AWS CloudFormation might create IAM "
                                      "resources."));
-  if (stack_name != NULL && !stack_name_is_valid (stack_name))
+  if (stack_name != NULL && !stompy_cli_stack_name_is_valid (stack_name))
     return usage_bad_stack_name (command, stack_name);
   if (cur_bucket != NULL && product != STOMPY_PRODUCT_ANALYSAVER)
     return stompy_cli_usage_error (command, _("--cur-bucket is for the analysaver stack only"));
@@ -461,10 +646,9 @@ run_stack_create (int    argc,
   status = stompy_cli_aws_begin (&aws, &waiter, command, profile, region_option);
   if (status >= 0)
     return status;
-  region = stompy_aws_client_get_region (aws.client);
   status = STOMPY_CLI_EXIT_FAILED;
 
-  info = get_onboarding (&aws, &waiter);
+  info = stompy_cli_get_onboarding (&aws, &waiter);
   if (info == NULL)
     {
       if (g_cancellable_is_cancelled (waiter.cancellable))
@@ -472,157 +656,8 @@ run_stack_create (int    argc,
       goto out;
     }
 
-  template_info = product == STOMPY_PRODUCT_ANALYSAVER ? &info->analysaver : &info->spotainer;
-  if (stack_name == NULL)
-    {
-      if (template_info->default_stack_name != NULL && *template_info->default_stack_name != '\0')
-        stack_name = g_strdup (template_info->default_stack_name);
-      else
-        stack_name = g_strdup (product == STOMPY_PRODUCT_ANALYSAVER ? "StompyAnalySaver"
-                                                                    : "StompySpoTainer");
-    }
-
-  /* The token of an earlier attempt at this stack is sent again, so that
-   * CloudFormation recognises a retried CreateStack. */
-  record = stompy_onboarding_get_stack (state, product);
-  if (g_strcmp0 (stompy_stack_record_get_stack_name (record), stack_name) == 0
-      && g_strcmp0 (stompy_stack_record_get_region (record), region) == 0
-      && stompy_stack_record_get_client_request_token (record) != NULL)
-    token = g_strdup (stompy_stack_record_get_client_request_token (record));
-  else
-    token = stompy_cloudformation_new_client_request_token ();
-
-  request = stompy_stack_request_new (stack_name, template_info->url, token, product_name);
-  stompy_stack_request_set_parameter (request, "ExternalId", info->external_id);
-  stompy_stack_request_set_parameter (request, "StompyPrincipalAccountId",
-                                      info->principal_account_id);
-  if (product == STOMPY_PRODUCT_ANALYSAVER)
-    stompy_stack_request_set_parameter (request, "CurBucketName", cur_bucket);
-  if (!stompy_stack_request_validate (request, &error))
-    {
-      /* TRANSLATORS: %s is a technical explanation. */
-      g_autofree char *message = g_strdup_printf (_("Stompy’s template cannot be used: %s"),
-                                                  error->message);
-      stompy_cli_print_error (message);
-      goto out;
-    }
-
-  resource_count = template_resource_count (&aws, &waiter, template_info->url);
-
-  /* Kept before the first CreateStack, so a retry after a crash reuses it. */
-  if (g_strcmp0 (stompy_stack_record_get_stack_name (record), stack_name) != 0)
-    stompy_stack_record_clear (record);
-  stompy_stack_record_set_stack_name (record, stack_name);
-  stompy_stack_record_set_region (record, region);
-  stompy_stack_record_set_iam_acknowledged (record, TRUE);
-  stompy_stack_record_set_client_request_token (record, token);
-  stompy_cli_state_save (state);
-
-  stompy_cloudformation_ensure_stack_async (aws.client, request, waiter.cancellable,
-                                            stompy_cli_wait_cb, &waiter);
-  ensured = stompy_cloudformation_ensure_stack_finish (stompy_cli_wait_for (&waiter), &error);
-  if (ensured == NULL)
-    {
-      if (stompy_cloudformation_error_is_unusable (error))
-        {
-          g_autofree char *message =
-            /* TRANSLATORS: the first %s is a stack name, the second the reason. */
-            g_strdup_printf (_("The stack “%s” exists but cannot be used: %s"), stack_name,
-                             stompy_aws_error_get_aws_message (error));
-          stompy_cli_print_error (message);
-          print_delete_hint (stack_name);
-        }
-      else
-        {
-          status = stompy_cli_aws_failure (error);
-        }
-      goto out;
-    }
-
-  record_stack (record, ensured->stack, NULL);
-  stompy_cli_state_save (state);
-
-  switch (ensured->outcome)
-    {
-    case STOMPY_STACK_OUTCOME_REUSED:
-      /* TRANSLATORS: %s is a stack name. */
-      line = g_strdup_printf (_("The stack “%s” exists already and is complete: reused."),
-                              stack_name);
-      break;
-    case STOMPY_STACK_OUTCOME_IN_PROGRESS:
-      /* TRANSLATORS: %s is a stack name. */
-      line = g_strdup_printf (_("The stack “%s” is being created already; following it."),
-                              stack_name);
-      break;
-    case STOMPY_STACK_OUTCOME_CREATED:
-    default:
-      /* TRANSLATORS: the first %s is a stack name, the second a region. */
-      line = g_strdup_printf (_("Creating the stack “%s” in %s…"), stack_name, region);
-      break;
-    }
-  say (json, line);
-
-  if (ensured->outcome == STOMPY_STACK_OUTCOME_REUSED || no_wait)
-    {
-      if (ensured->outcome != STOMPY_STACK_OUTCOME_REUSED)
-        {
-          g_clear_pointer (&line, g_free);
-          /* TRANSLATORS: %s is a stack name. */
-          line = g_strdup_printf (_("Creation has started. Follow it with “stompy-connect-cli "
-                                    "stack status %s”."), stack_name);
-          say (json, line);
-        }
-      if (json)
-        print_create_json (ensured->stack, outcome_to_string (ensured->outcome), NULL);
-      else if (ensured->stack->role_arn != NULL)
-        g_print (_("RoleArn: %s\n"), ensured->stack->role_arn);
-      status = STOMPY_CLI_EXIT_OK;
-      goto out;
-    }
-
-  follow.waiter = &waiter;
-  follow.token = token;
-  follow.resource_count = resource_count;
-  follow.to_stderr = json;
-  follow.printed = printed;
-  watch = stompy_stack_watch_new (aws.client, ensured->stack->stack_id, token, resource_count);
-  g_signal_connect (watch, "changed", G_CALLBACK (watch_changed_cb), &follow);
-  stompy_stack_watch_wait_async (watch, waiter.cancellable, stompy_cli_wait_cb, &waiter);
-  settled = stompy_stack_watch_wait_finish (watch, stompy_cli_wait_for (&waiter), &error);
-  if (settled == NULL)
-    {
-      status = stompy_cli_aws_failure (error);
-      goto out;
-    }
-
-  reason = stompy_stack_watch_get_failure_reason (watch);
-  record_stack (record, settled, reason);
-  stompy_cli_state_save (state);
-
-  if (json)
-    print_create_json (settled, outcome_to_string (ensured->outcome),
-                       settled->state == STOMPY_STACK_STATE_COMPLETE ? NULL : reason);
-
-  if (settled->state == STOMPY_STACK_STATE_COMPLETE && settled->role_arn != NULL)
-    {
-      if (!json)
-        {
-          /* TRANSLATORS: %s is a stack name. */
-          g_print (_("The stack “%s” is complete.\n"), stack_name);
-          g_print (_("RoleArn: %s\n"), settled->role_arn);
-        }
-      status = STOMPY_CLI_EXIT_OK;
-    }
-  else
-    {
-      /* TRANSLATORS: the first %s is a stack name, the second its status
-       * (such as ROLLBACK_COMPLETE), the third the reason AWS gave. */
-      g_autofree char *message = g_strdup_printf (_("The stack “%s” failed (%s): %s"),
-                                                  stack_name, settled->status,
-                                                  reason != NULL ? reason : _("AWS gave no reason"));
-      stompy_cli_print_error (message);
-      print_delete_hint (stack_name);
-    }
+  status = stompy_cli_stack_ensure (&aws, &waiter, state, info, product, stack_name, cur_bucket,
+                                    no_wait, json, json);
 
 out:
   stompy_cli_aws_end (&aws, &waiter);

@@ -8,6 +8,8 @@
  *   stompy-connect-cli stack create analysaver|spotainer --acknowledge-iam [--no-wait]
  *   stompy-connect-cli stack status NAME [--json]
  *   stompy-connect-cli stack delete NAME
+ *   stompy-connect-cli connect [--answers FILE] [--analysaver] [--spotainer] … [--json] [--dry-run]
+ *   stompy-connect-cli status [--json]
  *
  * Exit codes: 0 success, 1 failure, 2 bad usage (130 when interrupted).
  *
@@ -36,6 +38,8 @@ static const StompyCliCommand commands[] = {
   { "identity", stompy_cli_run_identity, N_("Show the AWS account the credentials belong to") },
   { "cur", stompy_cli_run_cur, N_("List or create the Cost and Usage Report") },
   { "stack", stompy_cli_run_stack, N_("Create the products’ role stacks and show their status") },
+  { "connect", stompy_cli_run_connect, N_("Run the whole flow and connect the AWS account to Stompy") },
+  { "status", stompy_cli_run_status, N_("Show the bucket, report, stacks and Stompy’s checks") },
 };
 
 static void

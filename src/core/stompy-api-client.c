@@ -1360,14 +1360,36 @@ stompy_api_client_connect_account_async (StompyApiClient     *self,
                                          GAsyncReadyCallback  callback,
                                          gpointer             user_data)
 {
+  stompy_api_client_connect_account_with_key_async (self, request, NULL, cancellable,
+                                                    callback, user_data);
+}
+
+void
+stompy_api_client_connect_account_with_key_async (StompyApiClient     *self,
+                                                  JsonNode            *request,
+                                                  const char          *idempotency_key,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data)
+{
+  GTask *task;
+
   g_return_if_fail (STOMPY_IS_API_CLIENT (self));
   g_return_if_fail (request != NULL && JSON_NODE_HOLDS_OBJECT (request));
+  g_return_if_fail (idempotency_key == NULL || g_uuid_string_is_valid (idempotency_key));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  call_start (call_new (self, SOUP_METHOD_POST, "/aws/accounts", request,
-                        parse_account_status, (GDestroyNotify) stompy_account_status_free, RESULT_POINTER,
-                        stompy_api_client_connect_account_async, cancellable, callback, user_data),
-              TRUE);
+  task = call_new (self, SOUP_METHOD_POST, "/aws/accounts", request,
+                   parse_account_status, (GDestroyNotify) stompy_account_status_free, RESULT_POINTER,
+                   stompy_api_client_connect_account_async, cancellable, callback, user_data);
+  if (idempotency_key != NULL)
+    {
+      Call *call = g_task_get_task_data (task);
+
+      g_free (call->idempotency_key);
+      call->idempotency_key = g_strdup (idempotency_key);
+    }
+  call_start (task, TRUE);
 }
 
 StompyAccountStatus *

@@ -145,6 +145,15 @@ void              stompy_api_client_connect_account_async  (StompyApiClient     
                                                       GCancellable        *cancellable,
                                                       GAsyncReadyCallback  callback,
                                                       gpointer             user_data);
+/* The same with the Idempotency-Key given (a UUID kept by the caller, so that
+ * a retry after a crash replays the first request); NULL makes one. Finish
+ * with stompy_api_client_connect_account_finish(). */
+void              stompy_api_client_connect_account_with_key_async (StompyApiClient     *self,
+                                                      JsonNode            *request,
+                                                      const char          *idempotency_key,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
 StompyAccountStatus *stompy_api_client_connect_account_finish (StompyApiClient *self,
                                                       GAsyncResult        *result,
                                                       GError             **error);

@@ -131,6 +131,7 @@ struct _StompyOnboarding
   StompyCurChoice        *cur;
   StompyStackRecord      *analysaver_stack;
   StompyStackRecord      *spotainer_stack;
+  StompyConnection       *connection;
 
   gboolean                autosave;
   /* > 0 while loading or resetting: those changes come from or go to the file
@@ -369,9 +370,11 @@ stompy_onboarding_finalize (GObject *object)
   g_signal_handlers_disconnect_by_func (self->cur, part_notify_cb, self);
   g_signal_handlers_disconnect_by_func (self->analysaver_stack, part_notify_cb, self);
   g_signal_handlers_disconnect_by_func (self->spotainer_stack, part_notify_cb, self);
+  g_signal_handlers_disconnect_by_func (self->connection, part_notify_cb, self);
   g_clear_object (&self->cur);
   g_clear_object (&self->analysaver_stack);
   g_clear_object (&self->spotainer_stack);
+  g_clear_object (&self->connection);
 
   G_OBJECT_CLASS (stompy_onboarding_parent_class)->finalize (object);
 }
@@ -536,6 +539,8 @@ stompy_onboarding_init (StompyOnboarding *self)
   g_signal_connect (self->cur, "notify", G_CALLBACK (part_notify_cb), self);
   g_signal_connect (self->analysaver_stack, "notify", G_CALLBACK (part_notify_cb), self);
   g_signal_connect (self->spotainer_stack, "notify", G_CALLBACK (part_notify_cb), self);
+  self->connection = stompy_connection_new ();
+  g_signal_connect (self->connection, "notify", G_CALLBACK (part_notify_cb), self);
 }
 
 /* --------------------------------------------------------------- public API */
@@ -882,6 +887,14 @@ stompy_onboarding_get_stack (StompyOnboarding *self,
   return product == STOMPY_PRODUCT_ANALYSAVER ? self->analysaver_stack : self->spotainer_stack;
 }
 
+StompyConnection *
+stompy_onboarding_get_connection (StompyOnboarding *self)
+{
+  g_return_val_if_fail (STOMPY_IS_ONBOARDING (self), NULL);
+
+  return self->connection;
+}
+
 /* -------------------------------------------------------------- state file */
 
 /* Everything the file holds, parsed completely before any of it is applied so
@@ -902,6 +915,7 @@ typedef struct
   StompyCurChoice        *cur;
   StompyStackRecord      *analysaver_stack;
   StompyStackRecord      *spotainer_stack;
+  StompyConnection       *connection;
 } State;
 
 static void
@@ -916,6 +930,7 @@ state_clear (State *state)
   g_clear_object (&state->cur);
   g_clear_object (&state->analysaver_stack);
   g_clear_object (&state->spotainer_stack);
+  g_clear_object (&state->connection);
 }
 
 /* Copies a part through its own JSON form, so a part has one definition of
@@ -949,6 +964,14 @@ apply_part (gpointer          from,
         copy_part (from, to, (gpointer) stompy_cur_choice_to_json,
                    (gpointer) stompy_cur_choice_load_json);
     }
+  else if (type == STOMPY_TYPE_CONNECTION)
+    {
+      if (from == NULL)
+        stompy_connection_clear (to);
+      else
+        copy_part (from, to, (gpointer) stompy_connection_to_json,
+                   (gpointer) stompy_connection_load_json);
+    }
   else
     {
       if (from == NULL)
@@ -979,6 +1002,7 @@ apply_state (StompyOnboarding *self,
   apply_part (state->cur, self->cur, STOMPY_TYPE_CUR_CHOICE);
   apply_part (state->analysaver_stack, self->analysaver_stack, STOMPY_TYPE_STACK_RECORD);
   apply_part (state->spotainer_stack, self->spotainer_stack, STOMPY_TYPE_STACK_RECORD);
+  apply_part (state->connection, self->connection, STOMPY_TYPE_CONNECTION);
   g_object_thaw_notify (G_OBJECT (self));
 }
 
@@ -1129,6 +1153,23 @@ read_product_parts (JsonObject  *root,
   return TRUE;
 }
 
+/* "connection": {…} (stompy-connection.c) */
+static gboolean
+read_connection (JsonObject  *root,
+                 State       *state,
+                 char       **problem)
+{
+  JsonObject *part;
+
+  if (!stompy_json_read_object (root, "connection", &part, problem))
+    return FALSE;
+  if (part == NULL)
+    return TRUE;
+
+  state->connection = stompy_connection_new ();
+  return stompy_connection_load_json (state->connection, part, problem);
+}
+
 static gboolean
 parse_state (const char *data,
              gsize       length,
@@ -1177,7 +1218,8 @@ parse_state (const char *data,
       || !stompy_json_read_string (root, "access_key_id", &state->access_key_id, problem)
       || !stompy_json_read_account_id (root, "account_id", &state->account_id, problem)
       || !read_identity (root, &state->identity, problem)
-      || !read_product_parts (root, state, problem))
+      || !read_product_parts (root, state, problem)
+      || !read_connection (root, state, problem))
     return FALSE;
 
   state->step = step;
@@ -1368,6 +1410,9 @@ build_state (StompyOnboarding *self)
   json_builder_set_member_name (builder, "stack");
   stompy_stack_record_to_json (self->spotainer_stack, builder);
   json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "connection");
+  stompy_connection_to_json (self->connection, builder);
 
   json_builder_end_object (builder);
 

@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 
 #include "stompy-aws-identity.h"
+#include "stompy-connection.h"
 #include "stompy-cur-choice.h"
 #include "stompy-stack-record.h"
 
@@ -150,5 +151,7 @@ StompyRecommendations stompy_onboarding_get_recommendations (StompyOnboarding *s
 StompyCurChoice      *stompy_onboarding_get_cur_choice    (StompyOnboarding *self);
 StompyStackRecord    *stompy_onboarding_get_stack         (StompyOnboarding *self,
                                                            StompyProducts    product);
+/* The Connect step's request key and Stompy's last answer (never NULL). */
+StompyConnection     *stompy_onboarding_get_connection    (StompyOnboarding *self);
 
 G_END_DECLS
