@@ -14,15 +14,16 @@
 
 struct _StompyApplication
 {
-  AdwApplication    parent_instance;
+  AdwApplication      parent_instance;
 
-  StompyOnboarding *model;
-  GError           *load_error;
-  GSettings        *settings;
-  SoupSession      *session;
-  StompyApiClient  *api_client;
-  GError           *api_error;
-  StompyAwsClient  *aws_client;
+  StompyOnboarding   *model;
+  GError             *load_error;
+  GSettings          *settings;
+  SoupSession        *session;
+  StompyApiClient    *api_client;
+  GError             *api_error;
+  StompyAwsClient    *aws_client;
+  StompyStatusPoller *status_poller;
 };
 
 G_DEFINE_FINAL_TYPE (StompyApplication, stompy_application, ADW_TYPE_APPLICATION)
@@ -75,6 +76,9 @@ stompy_application_startup (GApplication *application)
   if (!stompy_onboarding_load (self->model, &self->load_error))
     g_message ("State file: %s", self->load_error->message);
 
+  /* Made now so that every widget finds it; it asks nothing before start(). */
+  self->status_poller = stompy_status_poller_new (self->model, self->aws_client);
+
   self->session = stompy_http_session_new ();
 
   if (self->settings != NULL)
@@ -102,6 +106,7 @@ stompy_application_activate (GApplication *application)
 
   /* Keyring lookups and network start only now that the window is on screen. */
   stompy_window_start (STOMPY_WINDOW (window));
+  stompy_status_poller_start (self->status_poller);
 
   if (self->load_error != NULL)
     {
@@ -123,6 +128,9 @@ stompy_application_shutdown (GApplication *application)
   StompyApplication *self = STOMPY_APPLICATION (application);
   g_autoptr(GError) error = NULL;
 
+  if (self->status_poller != NULL)
+    stompy_status_poller_stop (self->status_poller);
+
   /* Autosave runs from an idle that will not come again: write now. */
   if (self->model != NULL && !stompy_onboarding_save (self->model, &error))
     g_message ("Could not save the state file: %s", error->message);
@@ -135,6 +143,7 @@ stompy_application_finalize (GObject *object)
 {
   StompyApplication *self = STOMPY_APPLICATION (object);
 
+  g_clear_object (&self->status_poller);
   g_clear_object (&self->aws_client);
   g_clear_object (&self->api_client);
   g_clear_error (&self->api_error);
@@ -302,8 +311,21 @@ stompy_application_set_aws_client (StompyApplication *self,
   g_return_if_fail (STOMPY_IS_APPLICATION (self));
   g_return_if_fail (client == NULL || STOMPY_IS_AWS_CLIENT (client));
 
-  if (g_set_object (&self->aws_client, client))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AWS_CLIENT]);
+  if (!g_set_object (&self->aws_client, client))
+    return;
+
+  /* Before the notification, so that its listeners find the poller on the new client. */
+  if (self->status_poller != NULL)
+    stompy_status_poller_set_client (self->status_poller, client);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AWS_CLIENT]);
+}
+
+StompyStatusPoller *
+stompy_application_get_status_poller (StompyApplication *self)
+{
+  g_return_val_if_fail (STOMPY_IS_APPLICATION (self), NULL);
+
+  return self->status_poller;
 }
 
 char *

@@ -9,6 +9,7 @@
 #include "stompy-api-client.h"
 #include "stompy-aws-client.h"
 #include "stompy-onboarding.h"
+#include "stompy-status-poller.h"
 
 G_BEGIN_DECLS
 
@@ -29,6 +30,11 @@ const GError      *stompy_application_get_api_error   (StompyApplication *self);
 StompyAwsClient   *stompy_application_get_aws_client  (StompyApplication *self);
 void               stompy_application_set_aws_client  (StompyApplication *self,
                                                        StompyAwsClient   *client);
+/* Valid after startup: the one follower of the model's bucket, report and
+ * stacks, which the status panel shows and the run-template sections follow
+ * (one set of AWS requests per stack, however many widgets show it). Its
+ * client is the "aws-client" property's; it starts once the window is shown. */
+StompyStatusPoller *stompy_application_get_status_poller (StompyApplication *self);
 /* The region proposed for new resources: the default-region setting, else ap-southeast-1. */
 char              *stompy_application_dup_default_region (StompyApplication *self) G_GNUC_WARN_UNUSED_RESULT;
 

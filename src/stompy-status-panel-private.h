@@ -60,7 +60,7 @@ struct _StompyStatusPanel
 
   StompyApplication      *application;
   StompyOnboarding       *model;
-  StompyStatusPoller     *poller;
+  StompyStatusPoller     *poller;                 /* the application's */
 
   /* The bucket */
   StompyStatusRow         bucket_exists;

@@ -631,8 +631,7 @@ products_changed_cb (StompyStatusPanel *self)
 static void
 aws_client_changed_cb (StompyStatusPanel *self)
 {
-  stompy_status_poller_set_client (self->poller,
-                                   stompy_application_get_aws_client (self->application));
+  /* The application has given its poller the new client already. */
   update_parts (self, STOMPY_STATUS_PARTS_ALL);
 }
 
@@ -655,8 +654,10 @@ stompy_status_panel_constructed (GObject *object)
 
   g_assert (self->application != NULL);
   self->model = g_object_ref (stompy_application_get_model (self->application));
-  self->poller = stompy_status_poller_new (self->model,
-                                           stompy_application_get_aws_client (self->application));
+  /* The application's: the run-template sections follow their stacks through
+   * it too, so AWS is asked once per stack however many widgets show it. */
+  self->poller = g_object_ref (stompy_application_get_status_poller (self->application));
+  g_assert (self->poller != NULL);
 
   g_signal_connect_object (self->poller, "changed", G_CALLBACK (poller_changed_cb), self,
                            G_CONNECT_SWAPPED);
@@ -676,8 +677,8 @@ stompy_status_panel_dispose (GObject *object)
 
   if (self->poller != NULL)
     {
+      /* Not stopped: it is the application's, and others follow it. */
       g_signal_handlers_disconnect_by_data (self->poller, self);
-      stompy_status_poller_stop (self->poller);
       g_clear_object (&self->poller);
     }
 

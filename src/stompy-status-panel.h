@@ -2,10 +2,10 @@
  *
  * Shows, from step 3 on, what AWS says about the report's S3 bucket, the
  * report definition and each chosen product's role stack. It binds to the
- * onboarding model, never to a page, and asks AWS itself with the
- * application's current StompyAwsClient through a StompyStatusPoller; in
- * guided mode (no client) it shows what the user entered, marked as not
- * checked.
+ * onboarding model, never to a page, and shows what the application's
+ * StompyStatusPoller (stompy_application_get_status_poller()) learns with the
+ * application's current StompyAwsClient; in guided mode (no client) it shows
+ * what the user entered, marked as not checked.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -22,9 +22,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (StompyStatusPanel, stompy_status_panel, STOMPY, STATUS_PANEL, GtkWidget)
 
 StompyStatusPanel *stompy_status_panel_new     (StompyApplication *application);
-/* Begins asking AWS (once the window is shown). */
+/* Starts the application's poller (once the window is shown); no-op when it runs. */
 void               stompy_status_panel_start   (StompyStatusPanel *self);
-/* A fresh look at everything (the refresh button). */
+/* A fresh look at everything by the application's poller (the refresh button). */
 void               stompy_status_panel_refresh (StompyStatusPanel *self);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 
 #include "stompy-api-client.h"
 #include "stompy-stack-watch.h"
+#include "stompy-status-poller.h"
 #include "stompy-template.h"
 #include "stompy-template-section.h"
 
@@ -50,7 +51,8 @@ struct _StompyTemplateSection
   StompyOnboardingInfo *info;
   StompyTemplate       *template;
   GPtrArray            *permission_rows;  /* widgets added to permissions_group */
-  StompyStackWatch     *watch;
+  StompyStatusPoller   *poller;           /* the application's: follows the created stack */
+  StompyStackWatch     *delete_watch;     /* follows a deletion (Delete and Retry) */
 
   gboolean              loading;
   gboolean              creating;         /* ensure_stack, or DeleteStack, in flight */

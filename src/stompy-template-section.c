@@ -373,7 +373,18 @@ load_retry_cb (StompyTemplateSection *self)
   load (self);
 }
 
-/* ------------------------------------------------------------------ following */
+/* ------------------------------------------------------------------ following
+ *
+ * A stack being created is followed through the application's status poller,
+ * whose one StompyStackWatch per product also feeds the status panel: the
+ * section only reads it, so AWS is asked once for the stack, within the
+ * watch's budget of requests a minute. The poller makes that watch once the
+ * stack id is in the record (in an idle), so following begins by waiting for
+ * it. A deletion (Delete and Retry) is followed by a short-lived watch of the
+ * section's own: the stack to delete may be known by name only (ensure_stack
+ * found it failed), which the poller does not follow, and the poller's watch
+ * of a failed stack has settled and asks nothing meanwhile.
+ */
 
 static void
 record_stack (StompyTemplateSection *self,
@@ -387,18 +398,13 @@ record_stack (StompyTemplateSection *self,
 }
 
 static void
-watch_changed_cb (StompyStackWatch      *watch,
-                  StompyStack           *stack,
-                  GPtrArray             *events,
-                  guint                  done,
-                  guint                  total,
-                  StompyTemplateSection *self)
+show_progress (StompyTemplateSection *self,
+               GPtrArray             *events,
+               guint                  done,
+               guint                  total)
 {
   g_autoptr(GString) lines = g_string_new (NULL);
   g_autofree char *text = NULL;
-
-  if (stack != NULL && !self->deleting)
-    record_stack (self, stack);
 
   gtk_widget_set_visible (self->progress_box, TRUE);
   gtk_progress_bar_set_fraction (self->progress_bar, total > 0 ? (double) done / total : 0.0);
@@ -441,46 +447,23 @@ show_unusable (StompyTemplateSection *self,
 }
 
 static void
-wait_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
+show_follow_error (StompyTemplateSection *self,
+                   const GError          *error)
 {
-  g_autoptr(StompyTemplateSection) self = user_data;
-  StompyStackWatch *watch = STOMPY_STACK_WATCH (source);
-  g_autoptr(StompyStack) stack = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autofree char *message = stompy_error_message_for (error);
 
-  stack = stompy_stack_watch_wait_finish (watch, result, &error);
-  if (watch != self->watch)
-    return;
+  g_debug ("Following the stack failed: %s", error->message);
+  self->failed = TRUE;
+  self->deleting = FALSE;
+  stompy_form_show_message (self->error_label, message);
+}
 
-  self->following = FALSE;
-
-  if (stack == NULL)
-    {
-      if (!is_cancelled (error))
-        {
-          g_autofree char *message = stompy_error_message_for (error);
-
-          g_debug ("Following the stack failed: %s", error->message);
-          self->failed = TRUE;
-          self->deleting = FALSE;
-          stompy_form_show_message (self->error_label, message);
-        }
-      update_widgets (self);
-      return;
-    }
-
-  if (self->deleting)
-    {
-      self->deleting = FALSE;
-      if (stack->state == STOMPY_STACK_STATE_DELETED)
-        {
-          create_stack (self, TRUE);
-          return;
-        }
-    }
-
+/* The created (or resumed) stack has settled: say what became of it. */
+static void
+creation_settled (StompyTemplateSection *self,
+                  const StompyStack     *stack,
+                  const char            *failure_reason)
+{
   record_stack (self, stack);
 
   switch (stack->state)
@@ -492,7 +475,7 @@ wait_cb (GObject      *source,
     case STOMPY_STACK_STATE_FAILED:
     case STOMPY_STACK_STATE_ROLLED_BACK:
     case STOMPY_STACK_STATE_REVIEW:
-      show_unusable (self, stompy_stack_watch_get_failure_reason (watch));
+      show_unusable (self, failure_reason);
       break;
     case STOMPY_STACK_STATE_DELETED:
       /* Deleted behind the app's back: the next Create starts afresh. */
@@ -506,42 +489,185 @@ wait_cb (GObject      *source,
     default:
       break;
     }
+}
+
+/* Reads the poller's watch of the stack being created, when it has one yet. */
+static void
+update_from_poller (StompyTemplateSection *self)
+{
+  StompyStackWatch *watch;
+  StompyStack *stack;
+  const GError *error;
+  GPtrArray *events;
+  GDateTime *since = NULL;
+  guint resource_count;
+  guint done = 0;
+  guint total = 0;
+
+  if (!self->following || self->deleting)
+    return;
+
+  watch = stompy_status_poller_get_stack_watch (self->poller, self->product);
+  if (watch == NULL)
+    {
+      /* Without a client the poller follows nothing: neither can the section. */
+      if (stompy_status_poller_get_client (self->poller) == NULL)
+        {
+          self->following = FALSE;
+          update_widgets (self);
+        }
+      return;
+    }
+
+  stack = stompy_stack_watch_get_stack (watch);
+  error = stompy_stack_watch_get_error (watch);
+  events = stompy_stack_watch_get_events (watch);
+
+  /* The poller's watch knows no template: the progress figure is counted
+   * here, against the template's resources, as CloudFormation's console does. */
+  resource_count = self->template != NULL ? stompy_template_get_resource_count (self->template) : 0;
+  if (stack != NULL)
+    since = stack->last_updated_time != NULL ? stack->last_updated_time : stack->creation_time;
+  if (events != NULL)
+    stompy_stack_events_progress (events,
+                                  stompy_stack_record_get_client_request_token (self->record),
+                                  since, resource_count, &done, &total);
+
+  if (stack != NULL)
+    record_stack (self, stack);
+  show_progress (self, events, done, total);
+
+  if (!stompy_stack_watch_get_settled (watch))
+    return;
+
+  self->following = FALSE;
+  if (error != NULL && (stack == NULL || !stompy_stack_state_is_settled (stack->state)))
+    show_follow_error (self, error);
+  else if (stack != NULL)
+    creation_settled (self, stack, stompy_stack_watch_get_failure_reason (watch));
 
   update_widgets (self);
 }
 
 static void
-follow (StompyTemplateSection *self,
-        const char            *stack_id)
+poller_changed_cb (StompyStatusPoller    *poller,
+                   StompyStatusParts      parts,
+                   StompyTemplateSection *self)
+{
+  if (parts & STOMPY_STATUS_PART_STACKS)
+    update_from_poller (self);
+}
+
+static void
+stop_delete_watch (StompyTemplateSection *self)
+{
+  if (self->delete_watch == NULL)
+    return;
+
+  g_signal_handlers_disconnect_by_data (self->delete_watch, self);
+  stompy_stack_watch_stop (self->delete_watch);
+  g_clear_object (&self->delete_watch);
+}
+
+static void
+delete_watch_changed_cb (StompyStackWatch      *watch,
+                         StompyStack           *stack,
+                         GPtrArray             *events,
+                         guint                  done,
+                         guint                  total,
+                         StompyTemplateSection *self)
+{
+  show_progress (self, events, done, total);
+}
+
+static void
+delete_wait_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(StompyTemplateSection) self = user_data;
+  StompyStackWatch *watch = STOMPY_STACK_WATCH (source);
+  g_autoptr(StompyStack) stack = NULL;
+  g_autoptr(GError) error = NULL;
+
+  stack = stompy_stack_watch_wait_finish (watch, result, &error);
+  if (watch != self->delete_watch)
+    return;
+
+  stop_delete_watch (self);
+  self->following = FALSE;
+
+  if (stack == NULL)
+    {
+      if (!is_cancelled (error))
+        show_follow_error (self, error);
+      update_widgets (self);
+      return;
+    }
+
+  self->deleting = FALSE;
+  if (stack->state == STOMPY_STACK_STATE_DELETED)
+    {
+      create_stack (self, TRUE);
+      return;
+    }
+
+  /* Not deleted (DELETE_FAILED): what the stack says now. */
+  creation_settled (self, stack, stack->status_reason);
+  update_widgets (self);
+}
+
+/* Follows the deletion of @stack (its id, else its name) to its end. */
+static void
+follow_deletion (StompyTemplateSection *self,
+                 const char            *stack)
 {
   StompyAwsClient *client = get_client (self);
-  guint resource_count = self->template ? stompy_template_get_resource_count (self->template) : 0;
 
+  stop_delete_watch (self);
   if (client == NULL)
     return;
 
-  if (self->watch != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->watch, self);
-      stompy_stack_watch_stop (self->watch);
-      g_clear_object (&self->watch);
-    }
-
   self->following = TRUE;
-  self->watch = stompy_stack_watch_new (client, stack_id,
-                                        self->deleting ? NULL
-                                        : stompy_stack_record_get_client_request_token (self->record),
-                                        self->deleting ? 0 : resource_count);
-  g_signal_connect (self->watch, "changed", G_CALLBACK (watch_changed_cb), self);
+  self->delete_watch = stompy_stack_watch_new (client, stack, NULL, 0);
+  g_signal_connect (self->delete_watch, "changed", G_CALLBACK (delete_watch_changed_cb), self);
   gtk_widget_set_visible (self->progress_box, TRUE);
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
-  gtk_progress_bar_set_text (self->progress_bar, self->deleting ? _("Deleting the stack…")
-                                                                : _("Waiting for CloudFormation…"));
+  gtk_progress_bar_set_text (self->progress_bar, _("Deleting the stack…"));
   update_widgets (self);
 
-  stompy_stack_watch_wait_async (self->watch,
+  stompy_stack_watch_wait_async (self->delete_watch,
                                  stompy_section_renew_cancellable (STOMPY_SECTION (self)),
-                                 wait_cb, g_object_ref (self));
+                                 delete_wait_cb, g_object_ref (self));
+}
+
+/* Follows the stack of the record, through the poller. @in_progress: the
+ * stack was just seen busy (ensure_stack), so a watch that settled before
+ * it became busy again looks anew. */
+static void
+follow (StompyTemplateSection *self,
+        gboolean               in_progress)
+{
+  StompyStackWatch *watch;
+
+  if (get_client (self) == NULL)
+    return;
+
+  self->following = TRUE;
+  gtk_widget_set_visible (self->progress_box, TRUE);
+  gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
+  gtk_progress_bar_set_text (self->progress_bar, _("Waiting for CloudFormation…"));
+  update_widgets (self);
+
+  /* The window starts the poller once shown; a section shown without it
+   * (a page in a window of its own) still needs it to follow anything. */
+  stompy_status_poller_start (self->poller);
+
+  watch = stompy_status_poller_get_stack_watch (self->poller, self->product);
+  if (in_progress && watch != NULL && stompy_stack_watch_get_settled (watch))
+    stompy_stack_watch_refresh (watch);
+
+  update_from_poller (self);
 }
 
 /* On start and when shown again: a stack asked for earlier and not finished is followed. */
@@ -554,7 +680,7 @@ follow_if_pending (StompyTemplateSection *self)
       || stack_id == NULL || stompy_stack_record_is_complete (self->record))
     return;
 
-  follow (self, stack_id);
+  follow (self, FALSE);
 }
 
 /* ------------------------------------------------------------------ creating */
@@ -598,7 +724,7 @@ ensure_cb (GObject      *source,
       return;
     }
 
-  follow (self, ensured->stack->stack_id);
+  follow (self, TRUE);
 }
 
 /* @new_attempt: a fresh ClientRequestToken (the first attempt, or after a
@@ -698,7 +824,7 @@ delete_cb (GObject      *source,
     }
 
   stack_id = g_strdup (g_object_get_data (G_OBJECT (self), "stompy-deleting-stack"));
-  follow (self, stack_id);
+  follow_deletion (self, stack_id);
 }
 
 static void
@@ -895,6 +1021,8 @@ stompy_template_section_constructed (GObject *object)
   self->application = stompy_section_get_application (STOMPY_SECTION (self));
   self->model = stompy_section_get_model (STOMPY_SECTION (self));
   self->record = stompy_onboarding_get_stack (self->model, self->product);
+  self->poller = g_object_ref (stompy_application_get_status_poller (self->application));
+  g_signal_connect (self->poller, "changed", G_CALLBACK (poller_changed_cb), self);
 
   if (is_analysaver (self))
     description = g_strdup (_("Stompy’s CloudFormation template creates an IAM role that StompyAnalySaver assumes to read your cost report and the cost and usage data it needs for advice."));
@@ -920,12 +1048,10 @@ stompy_template_section_dispose (GObject *object)
 {
   StompyTemplateSection *self = STOMPY_TEMPLATE_SECTION (object);
 
-  if (self->watch != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->watch, self);
-      stompy_stack_watch_stop (self->watch);
-      g_clear_object (&self->watch);
-    }
+  stop_delete_watch (self);
+  if (self->poller != NULL)
+    g_signal_handlers_disconnect_by_data (self->poller, self);
+  g_clear_object (&self->poller);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), STOMPY_TYPE_TEMPLATE_SECTION);
   g_clear_pointer (&self->permission_rows, g_ptr_array_unref);
@@ -1072,8 +1198,15 @@ stompy_template_section_cancel (StompyTemplateSection *self)
 {
   g_return_if_fail (STOMPY_IS_TEMPLATE_SECTION (self));
 
-  if (self->watch != NULL)
-    stompy_stack_watch_stop (self->watch);
+  /* The poller follows on for the status panel: the section only stops
+   * listening. A deletion is followed by a watch of its own, which stops. */
+  stop_delete_watch (self);
+  if (self->following)
+    {
+      self->following = FALSE;
+      self->deleting = FALSE;
+      update_widgets (self);
+    }
   if (is_busy (self))
     stompy_section_stop (STOMPY_SECTION (self));
 }

@@ -238,6 +238,9 @@ static void
 close_page (Shown *shown)
 {
   gtk_window_destroy (shown->window);
+  /* As the application's shutdown does: the next test starts it afresh, and
+   * nothing of this one asks the emulator meanwhile. */
+  stompy_status_poller_stop (stompy_application_get_status_poller (get_app ()));
 
   for (guint i = 0; i < G_N_ELEMENTS (shown->parts); i++)
     {
@@ -752,6 +755,39 @@ test_resume_follows_stack (void)
   close_page (&shown);
 }
 
+/* A recorded stack that AWS no longer knows: said in place, not followed for ever. */
+static void
+test_resume_vanished_stack (void)
+{
+  StompyOnboarding *model = set_up_world (FALSE);
+  StompyStackRecord *record = stompy_onboarding_get_stack (model, STOMPY_PRODUCT_ANALYSAVER);
+  Shown shown;
+  StompyTemplateSection *section;
+
+  choose_ready_report (model);
+  stompy_stack_record_set_stack_name (record, "StompyAnalySaver");
+  stompy_stack_record_set_region (record, "ap-southeast-1");
+  stompy_stack_record_set_iam_acknowledged (record, TRUE);
+  stompy_stack_record_set_client_request_token (record, "stompy-vanished-0001");
+  stompy_stack_record_set_stack_id (record, "arn:aws:cloudformation:ap-southeast-1:" MGMT_ACCOUNT
+                                    ":stack/StompyAnalySaver/00000000-0000-0000-0000-000000000000");
+  stompy_stack_record_set_status (record, "CREATE_IN_PROGRESS", NULL);
+
+  shown = show_page ();
+  section = shown.page->template_section;
+  SPIN_UNTIL (section->following);
+  SPIN_UNTIL (!section->following && !section->loading);
+
+  g_assert_true (section->failed);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (section->error_label)));
+  g_assert_cmpstr (gtk_label_get_label (section->error_label), !=, "");
+  g_assert_false (stompy_stack_record_is_complete (record));
+  g_assert_cmpint (creations ("cloudformation:stack"), ==, 0);
+  g_assert_cmpint (stompy_page_get_state (STOMPY_PAGE (shown.page)), ==, STOMPY_PAGE_STATE_ERROR);
+
+  close_page (&shown);
+}
+
 static void
 test_guided_mode (void)
 {
@@ -915,6 +951,8 @@ main (int   argc,
                    test_failing_stack_explained);
   g_test_add_func ("/analysaver-ui/template/resume-follows-the-recorded-stack",
                    test_resume_follows_stack);
+  g_test_add_func ("/analysaver-ui/template/resumed-stack-gone-said-in-place",
+                   test_resume_vanished_stack);
   g_test_add_func ("/analysaver-ui/guided/pasted-names-and-role-arn-checked", test_guided_mode);
   g_test_add_func ("/analysaver-ui/i18n/zh-CN", test_zh_cn);
   g_test_add_func ("/analysaver-ui/i18n/zh-CN/subprocess", test_zh_cn_subprocess);

@@ -2,18 +2,22 @@
  *
  * Runs under Xvfb with the project's emulator and the management account's
  * keys. The model is set up directly (as the AnalySaver page would leave it),
- * the panel is made from the application, and its poller runs on a fake clock
- * that the test can advance: real waits are 1/100 of the fake ones, so a
- * 30 s delivery re-check takes 0.3 s, and "nothing for an hour" takes none.
+ * the panel is made from the application, and the application's poller (the
+ * panel's) runs on a fake clock that the test can advance: real waits are
+ * 1/100 of the fake ones, so a 30 s delivery re-check takes 0.3 s, and
+ * "nothing for an hour" takes none. Each test stops the poller at its end, as
+ * the application's shutdown would, so the next one can set the clock again.
  */
 #include "config.h"
 
 #include <string.h>
 
+#include "stompy-analysaver-page-private.h"
 #include "stompy-application.h"
 #include "stompy-cloudformation.h"
 #include "stompy-cur.h"
 #include "stompy-status-panel-private.h"
+#include "stompy-template-section-private.h"
 #include "stompy-test-emulator.h"
 #include "stompy-test-util.h"
 #include "stompy-window-private.h"
@@ -54,14 +58,23 @@ typedef struct
   GSource     *source;
 } FakeHandle;
 
+/* The CloudFormation requests counted before a wait fired at @at_us. */
+typedef struct
+{
+  gint64 at_us;
+  gint64 count;
+} RequestSample;
+
 typedef struct
 {
   gint64  now_us;
   GList  *handles;
   guint   n_scheduled;
+  GArray *samples;      /* of RequestSample, when the test logs requests */
 } FakeTimer;
 
 static FakeTimer fake;
+static gint64 cloudformation_requests (void);
 
 static gint64
 fake_now (gpointer user_data)
@@ -86,6 +99,14 @@ fake_fire (FakeHandle *handle)
   fake.handles = g_list_remove (fake.handles, handle);
   fake.now_us = MAX (fake.now_us, handle->due_us);
   fake_handle_free (handle);
+  /* Every look of a stack watch begins here: what was asked before it was
+   * asked at an earlier fake time. */
+  if (fake.samples != NULL)
+    {
+      RequestSample sample = { fake.now_us, cloudformation_requests () };
+
+      g_array_append_val (fake.samples, sample);
+    }
   func (func_data);
 }
 
@@ -188,6 +209,14 @@ requests (const char *operation)
   return stompy_test_emulator_count_requests (emulator, operation);
 }
 
+/* DescribeStacks and DescribeStackEvents: what following a stack costs. */
+static gint64
+cloudformation_requests (void)
+{
+  return requests ("cloudformation:DescribeStacks") +
+         requests ("cloudformation:DescribeStackEvents");
+}
+
 /* Every request the emulator has answered but control calls. */
 static gint64
 all_requests (void)
@@ -241,17 +270,39 @@ make_panel (void)
   return panel;
 }
 
-/* Frees the panel and checks that it, its poller and the stack watches go. */
+/* Stops the application's poller, as the application's shutdown does, and
+ * checks that nothing but the application holds it and that its stack
+ * watches go. */
+static void
+stop_poller (void)
+{
+  StompyStatusPoller *poller = stompy_application_get_status_poller (get_app ());
+  StompyStackWatch *watches[] = {
+    stompy_status_poller_get_stack_watch (poller, STOMPY_PRODUCT_ANALYSAVER),
+    stompy_status_poller_get_stack_watch (poller, STOMPY_PRODUCT_SPOTAINER),
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (watches); i++)
+    if (watches[i] != NULL)
+      g_object_add_weak_pointer (G_OBJECT (watches[i]), (gpointer *) &watches[i]);
+
+  stompy_status_poller_stop (poller);
+  /* Cancelled requests still call back once, holding a reference till then. */
+  SPIN_UNTIL (G_OBJECT (poller)->ref_count == 1 && watches[0] == NULL && watches[1] == NULL);
+  g_assert_true (stompy_status_poller_get_settled (poller));
+  g_assert_null (fake.handles);
+}
+
+/* Frees the panel and checks that it lets the application's poller go, then
+ * stops that poller. */
 static void
 finalize_panel (StompyStatusPanel *panel)
 {
   StompyStatusPoller *poller = _stompy_status_panel_get_poller (panel);
 
-  g_object_add_weak_pointer (G_OBJECT (poller), (gpointer *) &poller);
+  g_assert_true (poller == stompy_application_get_status_poller (get_app ()));
   g_assert_finalize_object (panel);
-  /* Cancelled requests still call back once, holding a reference till then. */
-  SPIN_UNTIL (poller == NULL);
-  g_assert_null (fake.handles);
+  stop_poller ();
 }
 
 static void
@@ -509,6 +560,7 @@ test_stack_progress_complete (void)
   StompyStatusPanel *panel;
   ProgressLog log = { NULL, FALSE };
   const char *arn;
+  gulong handler;
 
   /* Long enough to be seen in progress. */
   timings = stompy_test_emulator_control (emulator, "timings", "{\"stack_seconds\": 2}");
@@ -518,8 +570,8 @@ test_stack_progress_complete (void)
   panel = make_panel ();
   group = _stompy_status_panel_get_stack (panel, STOMPY_PRODUCT_ANALYSAVER);
   log.group = group;
-  g_signal_connect_after (_stompy_status_panel_get_poller (panel), "changed",
-                          G_CALLBACK (progress_changed_cb), &log);
+  handler = g_signal_connect_after (_stompy_status_panel_get_poller (panel), "changed",
+                                    G_CALLBACK (progress_changed_cb), &log);
 
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (group->group)));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (panel->spotainer_group)));
@@ -569,6 +621,8 @@ test_stack_progress_complete (void)
     g_assert_cmpint (group->status.mark, ==, STOMPY_STATUS_MARK_YES);
   }
 
+  /* The poller is the application's and outlives the panel and this log. */
+  g_signal_handler_disconnect (_stompy_status_panel_get_poller (panel), handler);
   finalize_panel (panel);
 }
 
@@ -731,6 +785,7 @@ close_window (StompyWindow *window)
   g_assert_finalize_object (window);
   SPIN_UNTIL (G_OBJECT (panel)->ref_count == 1);
   g_assert_finalize_object (panel);
+  stop_poller ();
 }
 
 static void
@@ -834,6 +889,168 @@ test_window_beside_and_folded (void)
     }
 }
 
+/* ------------------------------------------------------------------ one follower per stack */
+
+#define OPS_EMAIL    "ops@example.com"
+#define OPS_PASSWORD "correct horse battery staple"
+#define MINUTE_US    (60 * G_USEC_PER_SEC)
+
+/* Signed in to Stompy, so that the template section can read the onboarding
+ * details and the template. */
+static void
+sign_in_to_stompy (void)
+{
+  StompyApiClient *api = stompy_application_get_api_client (get_app ());
+  g_autoptr(StompySession) session = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+
+  g_assert_nonnull (api);
+  stompy_api_client_sign_in_async (api, OPS_EMAIL, OPS_PASSWORD, NULL,
+                                   stompy_test_store_result_cb, &slot);
+  result = stompy_test_take_result (&slot);
+  session = stompy_api_client_sign_in_finish (api, result, &error);
+  g_assert_no_error (error);
+}
+
+/* The most requests sent in any 60 s of fake time. Sample i counts what was
+ * sent before the wait at samples[i].at_us fired: what its look sent is in
+ * sample i + 1 (or in @final_count after the last). */
+static gint64
+busiest_minute (GArray *samples,
+                gint64  final_count)
+{
+  gint64 busiest = 0;
+
+  for (guint i = 0; i < samples->len; i++)
+    {
+      RequestSample *from = &g_array_index (samples, RequestSample, i);
+      gint64 until = final_count;
+
+      for (guint j = i + 1; j < samples->len; j++)
+        {
+          RequestSample *next = &g_array_index (samples, RequestSample, j);
+
+          if (next->at_us >= from->at_us + MINUTE_US)
+            {
+              until = next->count;
+              break;
+            }
+        }
+      busiest = MAX (busiest, until - from->count);
+    }
+
+  return busiest;
+}
+
+static void
+test_one_follower_per_stack (void)
+{
+  StompyOnboarding *model = reset_world (TRUE);
+  StompyStackRecord *record = stompy_onboarding_get_stack (model, STOMPY_PRODUCT_ANALYSAVER);
+  StompyStatusPoller *poller = stompy_application_get_status_poller (app);
+  g_autoptr(JsonNode) timings = NULL;
+  g_autoptr(GArray) samples = g_array_new (FALSE, FALSE, sizeof (RequestSample));
+  StompyStatusPoller *panel_poller;
+  StompyStackWatch *watch;
+  StompyTemplateSection *section;
+  StompyStatusStackGroup *group;
+  StompyWindow *window;
+  StompyPage *page;
+  RequestSample start;
+  gint64 followed_from;
+  gint64 final_count;
+  gint64 busiest;
+
+  /* About four minutes of fake time: long enough for several minutes of
+   * following, each within the budget of one watch. */
+  timings = stompy_test_emulator_control (emulator, "timings", "{\"stack_seconds\": 2.5}");
+  sign_in_to_stompy ();
+  stompy_onboarding_set_credential_source (model, STOMPY_CREDENTIAL_SOURCE_TYPED);
+  stompy_onboarding_set_products (model, STOMPY_PRODUCT_ANALYSAVER);
+  stompy_cur_choice_set_billing_access_confirmed (stompy_onboarding_get_cur_choice (model), TRUE);
+  stompy_cur_choice_set_report (stompy_onboarding_get_cur_choice (model),
+                                STOMPY_CUR_ORIGIN_EXISTING, "stompy-ready-cur",
+                                "stompy-existing-cur-210987654321", "cur", REGION);
+  stompy_onboarding_set_step (model, STOMPY_STEP_ANALYSAVER);
+
+  window = open_window (1280, 800);
+  page = _stompy_window_get_page (window, STOMPY_STEP_ANALYSAVER);
+  if (page == NULL)
+    {
+      close_window (window);
+      g_test_skip ("No page for step 3 in this build");
+      return;
+    }
+  section = STOMPY_ANALYSAVER_PAGE (page)->template_section;
+  group = _stompy_status_panel_get_stack (window->status_panel, STOMPY_PRODUCT_ANALYSAVER);
+
+  /* The panel and the section follow through the application's poller. A
+   * panel with a poller of its own would need the fake clock too, and this
+   * test would count both followers. */
+  panel_poller = _stompy_status_panel_get_poller (window->status_panel);
+  stompy_status_poller_set_timer (poller, &fake_timer, NULL);
+  if (panel_poller != poller)
+    stompy_status_poller_set_timer (panel_poller, &fake_timer, NULL);
+  g_assert_true (section->poller == poller);
+
+  /* Only the panel and this page: the sign-in page, once started, would find
+   * no Stompy session in the keyring and take the window back to step 1. */
+  stompy_status_panel_start (window->status_panel);
+  stompy_page_start (page);
+  SPIN_UNTIL (section->template != NULL && !section->loading &&
+              gtk_widget_get_sensitive (GTK_WIDGET (section->ack_check)));
+  gtk_check_button_set_active (section->ack_check, TRUE);
+  SPIN_UNTIL (gtk_widget_get_sensitive (GTK_WIDGET (section->create_button)));
+
+  start.at_us = fake.now_us;
+  start.count = cloudformation_requests ();
+  g_array_append_val (samples, start);
+  fake.samples = samples;
+  g_signal_emit_by_name (section->create_button, "clicked");
+  /* ensure_stack has been answered; nothing follows the stack yet. */
+  SPIN_UNTIL (section->following);
+  followed_from = cloudformation_requests ();
+  g_assert_cmpint (followed_from, >, start.count);
+
+  SPIN_UNTIL (stompy_stack_record_is_complete (record) && !section->following &&
+              group->status.mark == STOMPY_STATUS_MARK_YES);
+  wait_settled (window->status_panel);
+  fake.samples = NULL;
+  final_count = cloudformation_requests ();
+
+  /* The page and the panel saw the same stack come to its end. */
+  g_assert_cmpstr (stompy_stack_record_get_status (record), ==, "CREATE_COMPLETE");
+  g_assert_cmpfloat (gtk_progress_bar_get_fraction (section->progress_bar), ==, 1.0);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (section->error_label)));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (group->role_arn.row)), ==,
+                   stompy_stack_record_get_role_arn (record));
+
+  /* Followed for minutes, with more requests in all than one minute allows,
+   * yet never more than a minute allows in any 60 s. */
+  busiest = busiest_minute (samples, final_count);
+  g_test_message ("%u looks over %" G_GINT64_FORMAT " s of fake time, %" G_GINT64_FORMAT
+                  " requests, at most %" G_GINT64_FORMAT " in a minute",
+                  samples->len - 1,
+                  (g_array_index (samples, RequestSample, samples->len - 1).at_us - start.at_us) /
+                  G_USEC_PER_SEC, final_count - start.count, busiest);
+  g_assert_cmpint (g_array_index (samples, RequestSample, samples->len - 1).at_us - start.at_us, >,
+                   2 * MINUTE_US);
+  g_assert_cmpint (final_count - start.count, >, STOMPY_STACK_WATCH_MAX_REQUESTS_PER_MINUTE);
+  g_assert_cmpint (busiest, >, 0);
+  g_assert_cmpint (busiest, <=, STOMPY_STACK_WATCH_MAX_REQUESTS_PER_MINUTE);
+
+  /* Whatever clock another follower would run on: every request once the
+   * stack was created came from the poller's one watch. */
+  watch = stompy_status_poller_get_stack_watch (poller, STOMPY_PRODUCT_ANALYSAVER);
+  g_assert_nonnull (watch);
+  g_assert_cmpint (final_count - followed_from, ==, stompy_stack_watch_get_request_count (watch));
+
+  stompy_api_client_set_token (stompy_application_get_api_client (app), NULL);
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -852,6 +1069,8 @@ main (int   argc,
   g_test_add_func ("/status-panel/guided/shown-as-not-checked", test_guided_not_checked);
   g_test_add_func ("/status-panel/window/hidden-on-first-steps", test_window_first_steps_hide_panel);
   g_test_add_func ("/status-panel/window/beside-page-or-folded", test_window_beside_and_folded);
+  g_test_add_func ("/status-panel/stack/one-follower-per-stack-with-page-and-panel",
+                   test_one_follower_per_stack);
 
   return g_test_run ();
 }

@@ -17,6 +17,7 @@
 #include "stompy-products-page-private.h"
 #include "stompy-secret-store.h"
 #include "stompy-sign-in-page-private.h"
+#include "stompy-status-panel-private.h"
 #include "stompy-stompy-account-section-private.h"
 #include "stompy-test-emulator.h"
 #include "stompy-validate.h"
@@ -175,6 +176,9 @@ close_window (StompyWindow *window)
 
   g_object_ref (window);
   gtk_window_destroy (GTK_WINDOW (window));
+  /* As the application's shutdown does, once its window is closed: nothing
+   * of this test asks the emulator during the next one. */
+  stompy_status_poller_stop (stompy_application_get_status_poller (get_app ()));
 
   /* Cancelled operations still call back once, holding a reference till then. */
   SPIN_UNTIL (G_OBJECT (window)->ref_count == 1);
@@ -262,12 +266,73 @@ test_window_create_finalize (void)
   /* Enter activates the primary button. */
   g_assert_true (gtk_window_get_default_widget (GTK_WINDOW (window))
                  == GTK_WIDGET (window->primary_button));
-  /* Step 3 has its page; the steps still to be built have none, and no placeholder. */
+  /* Step 3 has its page; a step still to be built has none rather than a
+   * placeholder, and every page there is is a real one. */
   g_assert_nonnull (_stompy_window_get_page (window, STOMPY_STEP_ANALYSAVER));
-  g_assert_null (_stompy_window_get_page (window, STOMPY_STEP_CONNECT));
+  for (StompyStep step = STOMPY_STEP_SIGN_IN; step <= STOMPY_STEP_DONE; step++)
+    {
+      StompyPage *page = _stompy_window_get_page (window, step);
+
+      g_assert_true (page == NULL || STOMPY_IS_PAGE (page));
+    }
 
   wait_session_checked (sign_in_page (window));
   g_assert_false (continue_enabled (window));
+
+  close_window (window);
+}
+
+/* The application's one status poller: the panel shows it, it follows the
+ * application's AWS client, and it asks nothing until the window starts. */
+static void
+test_application_status_poller (void)
+{
+  StompyApplication *application = get_app ();
+  StompyStatusPoller *poller = stompy_application_get_status_poller (application);
+  StompyOnboarding *model = stompy_application_get_model (application);
+  g_autoptr(StompyAwsCredentials) credentials = NULL;
+  g_autoptr(StompyAwsClient) client = NULL;
+  StompyWindow *window;
+  gint64 before;
+
+  reset_world ();
+  g_assert_nonnull (poller);
+  g_assert_null (stompy_status_poller_get_client (poller));
+
+  credentials = stompy_aws_credentials_new (MGMT_KEY_ID, MGMT_SECRET, NULL, "test");
+  client = stompy_aws_client_new (stompy_application_get_session (application), credentials,
+                                  "ap-southeast-1", NULL, NULL, NULL);
+  stompy_application_set_aws_client (application, client);
+  g_assert_true (stompy_status_poller_get_client (poller) == client);
+
+  /* Something to ask about, and a window not started yet: nothing is queued. */
+  stompy_onboarding_set_products (model, STOMPY_PRODUCT_ANALYSAVER);
+  stompy_cur_choice_set_report (stompy_onboarding_get_cur_choice (model),
+                                STOMPY_CUR_ORIGIN_EXISTING, "stompy-ready-cur",
+                                "stompy-existing-cur-210987654321", "cur", "ap-southeast-1");
+  before = stompy_test_emulator_count_requests (emulator, "cur:DescribeReportDefinitions");
+  window = stompy_window_new (application);
+  g_assert_true (_stompy_status_panel_get_poller (window->status_panel) == poller);
+  for (guint i = 0; i < 50; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  g_assert_cmpint (stompy_status_poller_get_report_state (poller), ==, STOMPY_STATUS_STATE_NONE);
+  g_assert_false (stompy_status_poller_get_busy (poller));
+  g_assert_cmpint (stompy_test_emulator_count_requests (emulator, "cur:DescribeReportDefinitions"),
+                   ==, before);
+
+  /* Shown and started: the poller looks. */
+  gtk_window_present (GTK_WINDOW (window));
+  stompy_window_start (window);
+  g_assert_false (stompy_status_poller_get_settled (poller));
+  SPIN_UNTIL (stompy_status_poller_get_report_state (poller) == STOMPY_STATUS_STATE_KNOWN);
+  g_assert_cmpint (stompy_test_emulator_count_requests (emulator, "cur:DescribeReportDefinitions"),
+                   >, before);
+
+  stompy_application_set_aws_client (application, NULL);
+  g_assert_null (stompy_status_poller_get_client (poller));
 
   close_window (window);
 }
@@ -943,6 +1008,7 @@ test_resumes_on_saved_step (void)
   StompyOnboarding *model = stompy_application_get_model (get_app ());
   StompyWindow *window;
   StompySignInPage *page;
+  StompyStep expected;
 
   reset_world ();
   window = open_window ();
@@ -953,14 +1019,17 @@ test_resumes_on_saved_step (void)
   SPIN_UNTIL (stompy_window_get_step (window) == STOMPY_STEP_PRODUCTS);
   close_window (window);
 
-  /* A step of a later version without a page here resumes on the nearest one. */
+  /* The saved step when this build has its page; a step of a later version
+   * without a page here resumes on the nearest one before it. */
   stompy_onboarding_set_products (model, STOMPY_PRODUCT_SPOTAINER);
   stompy_onboarding_set_step (model, STOMPY_STEP_SPOTAINER);
   window = open_window ();
-  g_assert_cmpint (stompy_window_get_step (window), ==, STOMPY_STEP_PRODUCTS);
+  expected = _stompy_window_get_page (window, STOMPY_STEP_SPOTAINER) != NULL
+             ? STOMPY_STEP_SPOTAINER : STOMPY_STEP_PRODUCTS;
+  g_assert_cmpint (stompy_window_get_step (window), ==, expected);
   g_assert_true (gtk_check_button_get_active (products_page (window)->spotainer_check));
   wait_session_checked (sign_in_page (window));
-  g_assert_cmpint (stompy_window_get_step (window), ==, STOMPY_STEP_PRODUCTS);
+  g_assert_cmpint (stompy_window_get_step (window), ==, expected);
   close_window (window);
 }
 
@@ -1038,6 +1107,8 @@ main (int   argc,
   g_test_add_func ("/ui/sign-in/aws-account-section/create-and-finalize",
                    test_aws_account_section_create_finalize);
   g_test_add_func ("/ui/window/create-and-finalize", test_window_create_finalize);
+  g_test_add_func ("/ui/window/one-status-poller-started-with-the-window",
+                   test_application_status_poller);
   g_test_add_func ("/ui/sign-in/wrong-password-shows-inline-error", test_wrong_password_inline_error);
   g_test_add_func ("/ui/flow/management-account-to-products-saved", test_main_flow);
   g_test_add_func ("/ui/sign-in/member-account-gets-member-advice", test_member_advice);

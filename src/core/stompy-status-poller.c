@@ -695,35 +695,58 @@ slot_clear (StompyStatusPoller *self,
   g_clear_pointer (&slot->key, g_free);
 }
 
-/* Makes, keeps or drops each product's watch to match the model. A watch is
- * made only for a stack that was created (an id or a status recorded), so a
- * stack name proposed on the page costs no request. */
+/* What @slot's watch should follow as the model stands (region, stack and
+ * token, joined), or NULL when it should have none. A watch is made only for
+ * a stack that was created (an id or a status recorded), so a stack name
+ * proposed on the page costs no request. The parts are borrowed from the
+ * record. */
+static char *
+dup_slot_key (StompyStatusPoller  *self,
+              StackSlot           *slot,
+              const char         **stack_out,
+              const char         **region_out,
+              const char         **token_out)
+{
+  StompyStackRecord *record = stompy_onboarding_get_stack (self->model, slot->product);
+  const char *id = stompy_stack_record_get_stack_id (record);
+  const char *region = stompy_stack_record_get_region (record);
+  const char *token = stompy_stack_record_get_client_request_token (record);
+  const char *stack = id != NULL ? id : stompy_stack_record_get_stack_name (record);
+
+  if (self->client == NULL || (stompy_onboarding_get_products (self->model) & slot->product) == 0 ||
+      stack == NULL || (id == NULL && stompy_stack_record_get_status (record) == NULL))
+    return NULL;
+
+  if (stack_out != NULL)
+    *stack_out = stack;
+  if (region_out != NULL)
+    *region_out = region;
+  if (token_out != NULL)
+    *token_out = token;
+
+  return g_strjoin ("\n", region ? region : "", stack, token ? token : "", NULL);
+}
+
+/* Makes, keeps or drops each product's watch to match the model. */
 static void
 sync_stacks (StompyStatusPoller *self,
              gboolean            refresh)
 {
-  StompyProducts products = stompy_onboarding_get_products (self->model);
-
   for (guint i = 0; i < G_N_ELEMENTS (self->stacks); i++)
     {
       StackSlot *slot = &self->stacks[i];
-      StompyStackRecord *record = stompy_onboarding_get_stack (self->model, slot->product);
-      const char *id = stompy_stack_record_get_stack_id (record);
-      const char *name = stompy_stack_record_get_stack_name (record);
-      const char *region = stompy_stack_record_get_region (record);
-      const char *token = stompy_stack_record_get_client_request_token (record);
-      const char *stack = id != NULL ? id : name;
-      g_autofree char *key = NULL;
+      const char *stack = NULL;
+      const char *region = NULL;
+      const char *token = NULL;
+      g_autofree char *key = dup_slot_key (self, slot, &stack, &region, &token);
       g_autoptr(StompyAwsClient) client = NULL;
 
-      if (self->client == NULL || (products & slot->product) == 0 || stack == NULL ||
-          (id == NULL && stompy_stack_record_get_status (record) == NULL))
+      if (key == NULL)
         {
           slot_clear (self, slot);
           continue;
         }
 
-      key = g_strjoin ("\n", region ? region : "", stack, token ? token : "", NULL);
       if (slot->watch != NULL && g_strcmp0 (key, slot->key) == 0)
         {
           if (refresh)
@@ -746,6 +769,9 @@ sync_stacks (StompyStatusPoller *self,
       if (self->custom_timer)
         stompy_stack_watch_set_timer (slot->watch, &self->timer, self->timer_data);
       g_signal_connect_swapped (slot->watch, "changed", G_CALLBACK (watch_changed_cb), self);
+      /* A watch settles after its last "changed": readers waiting for the
+       * end (the run-template section) learn it from this one. */
+      g_signal_connect_swapped (slot->watch, "notify::settled", G_CALLBACK (watch_changed_cb), self);
       g_signal_connect_swapped (slot->watch, "notify::polling", G_CALLBACK (update_flags), self);
       stompy_stack_watch_start (slot->watch);
     }
@@ -1052,12 +1078,22 @@ StompyStackWatch *
 stompy_status_poller_get_stack_watch (StompyStatusPoller *self,
                                       StompyProducts      product)
 {
+  g_autofree char *key = NULL;
   StackSlot *slot;
 
   g_return_val_if_fail (STOMPY_IS_STATUS_POLLER (self), NULL);
 
   slot = slot_for (self, product);
-  return slot != NULL ? slot->watch : NULL;
+  if (slot == NULL || slot->watch == NULL)
+    return NULL;
+
+  /* Between a change of the record and the idle that replaces the watch, the
+   * old one follows a stack the model no longer names: nobody should read it. */
+  key = dup_slot_key (self, slot, NULL, NULL, NULL);
+  if (g_strcmp0 (key, slot->key) != 0)
+    return NULL;
+
+  return slot->watch;
 }
 
 /* ------------------------------------------------------------------ GObject */
@@ -1201,7 +1237,8 @@ stompy_status_poller_class_init (StompyStatusPollerClass *klass)
    * StompyStatusPoller::changed:
    * @parts: the #StompyStatusParts that may have changed
    *
-   * After a look began or ended, or the model changed what is shown.
+   * After a look began or ended (a stack watch's answer, or its settling),
+   * or the model changed what is shown.
    */
   signals[SIGNAL_CHANGED] =
     g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,

@@ -116,7 +116,8 @@ const GError       *stompy_status_poller_get_report_error  (StompyStatusPoller *
 /* ---- the stacks */
 /* The watch following @product's stack, or NULL when the product is not
  * chosen, its stack was never created (no id and no status recorded), or
- * there is no client. Borrowed; replaced when the record changes. */
+ * there is no client. Borrowed; replaced when the record changes (in an idle:
+ * until then NULL, never the watch of the stack the record named before). */
 StompyStackWatch   *stompy_status_poller_get_stack_watch (StompyStatusPoller *self,
                                                           StompyProducts      product);
 
