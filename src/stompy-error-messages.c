@@ -334,3 +334,117 @@ stompy_role_arn_problem_sentence (StompyRoleArnProblem  problem,
       return g_strdup (_("This value is not valid."));
     }
 }
+
+char *
+stompy_connect_error_message (const GError *error,
+                              const char   *stompy_organization)
+{
+  g_return_val_if_fail (error != NULL, NULL);
+
+  if (error->domain != STOMPY_API_ERROR)
+    return stompy_error_message_for (error);
+
+  switch ((StompyApiErrorCode) error->code)
+    {
+    case STOMPY_API_ERROR_ACCOUNT_ALREADY_CONNECTED:
+      {
+        const char *organization = stompy_api_error_get_organization_name (error);
+
+        if (organization == NULL || *organization == '\0')
+          return g_strdup (_("This AWS account is already connected to another Stompy organization. Ask its administrators to disconnect it, then connect again."));
+        /* Translators: %s is the name of another company's Stompy organization. */
+        return g_strdup_printf (_("This AWS account is already connected to another Stompy organization, “%s”. Ask its administrators to disconnect it, then connect again."),
+                                organization);
+      }
+
+    case STOMPY_API_ERROR_FORBIDDEN:
+      if (stompy_organization == NULL || *stompy_organization == '\0')
+        return g_strdup (_("Only an administrator of your Stompy organization can connect AWS accounts. Ask an administrator to connect this account, or to make you one."));
+      /* Translators: %s is the name of the user's Stompy organization (a company). */
+      return g_strdup_printf (_("Only an administrator of the Stompy organization “%s” can connect AWS accounts. Ask an administrator to connect this account, or to make you one."),
+                              stompy_organization);
+
+    case STOMPY_API_ERROR_VALIDATION_FAILED:
+      return g_strdup (_("Stompy did not accept some of the values sent. Go back to the step each one concerns, correct it, and connect again."));
+
+    case STOMPY_API_ERROR_TOKEN_EXPIRED:
+    case STOMPY_API_ERROR_TOKEN_INVALID:
+      return g_strdup (_("Your Stompy session expired. Sign in again: the wizard then comes back here, and nothing is lost."));
+
+    default:
+      return stompy_error_message_for (error);
+    }
+}
+
+static const char * const connect_fields[] = {
+  "account_id",
+  "products",
+  "analysaver",
+  "analysaver.cur",
+  "analysaver.cur.kind",
+  "analysaver.cur.report_name",
+  "analysaver.cur.export_name",
+  "analysaver.cur.bucket",
+  "analysaver.cur.prefix",
+  "analysaver.cur.region",
+  "analysaver.role_arn",
+  "spotainer",
+  "spotainer.role_arn",
+  NULL,
+};
+
+const char * const *
+stompy_connect_fields (void)
+{
+  return connect_fields;
+}
+
+static const char *
+connect_field_label (const char *field)
+{
+  if (g_str_equal (field, "account_id"))
+    return _("AWS account");
+  if (g_str_equal (field, "products"))
+    return _("Products");
+  if (g_str_equal (field, "analysaver.role_arn"))
+    return _("AnalySaver role");
+  if (g_str_equal (field, "spotainer.role_arn"))
+    return _("SpoTainer role");
+  if (g_str_equal (field, "analysaver.cur.report_name"))
+    return _("Report name");
+  if (g_str_equal (field, "analysaver.cur.export_name"))
+    return _("Export name");
+  if (g_str_equal (field, "analysaver.cur.bucket"))
+    return _("Report bucket");
+  if (g_str_equal (field, "analysaver.cur.prefix"))
+    return _("Report path prefix");
+  if (g_str_equal (field, "analysaver.cur.region"))
+    return _("Report region");
+  if (g_str_has_prefix (field, "analysaver.cur"))
+    return _("Cost and Usage Report");
+  if (g_str_has_prefix (field, "analysaver"))
+    return "StompyAnalySaver";
+  if (g_str_has_prefix (field, "spotainer"))
+    return "StompySpoTainer";
+  return field;
+}
+
+char *
+stompy_connect_field_message (const GError *error,
+                              const char   *field)
+{
+  const char *message;
+
+  g_return_val_if_fail (error != NULL, NULL);
+  g_return_val_if_fail (field != NULL, NULL);
+
+  if (!g_error_matches (error, STOMPY_API_ERROR, STOMPY_API_ERROR_VALIDATION_FAILED))
+    return NULL;
+
+  /* The service localizes the message from Accept-Language. */
+  message = stompy_api_error_get_field_message (error, field);
+  if (message == NULL || *message == '\0')
+    return NULL;
+
+  return stompy_field_message (connect_field_label (field), message);
+}

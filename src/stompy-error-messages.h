@@ -36,4 +36,20 @@ char       *stompy_role_arn_problem_sentence   (StompyRoleArnProblem    problem,
                                                 const char             *expected_account,
                                                 const char             *found_account) G_GNUC_WARN_UNUSED_RESULT;
 
+/* Why Connect (POST /aws/accounts, or the checks that follow) failed and what
+ * to do, translated: account_already_connected names the other organization,
+ * forbidden says that an administrator of @stompy_organization (may be NULL)
+ * must connect, validation_failed sends the user to the fields listed with
+ * stompy_connect_field_message(), an expired session asks to sign in again;
+ * anything else is stompy_error_message_for(). */
+char       *stompy_connect_error_message       (const GError           *error,
+                                                const char             *stompy_organization) G_GNUC_WARN_UNUSED_RESULT;
+/* The fields of the POST /aws/accounts body ("account_id",
+ * "analysaver.role_arn", …), NULL-terminated, in the order of the summary. */
+const char * const *stompy_connect_fields      (void);
+/* "Field: message" for a field of validation_failed, the field named as the
+ * wizard names it; NULL when @error has no message for @field. */
+char       *stompy_connect_field_message       (const GError           *error,
+                                                const char             *field) G_GNUC_WARN_UNUSED_RESULT;
+
 G_END_DECLS

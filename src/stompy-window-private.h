@@ -34,6 +34,8 @@ struct _StompyWindow
   /* The registry: the page of each step, NULL for steps without a page yet. */
   StompyPage           *pages[STOMPY_STEP_DONE + 1];
   StompyStep            step;
+  /* Where to go back to after signing in again (SIGN_IN: nowhere). */
+  StompyStep            resume_step;
   GCancellable         *submit_cancellable;
   gboolean              submitting;
   gboolean              started;

@@ -9,8 +9,11 @@
 #include <glib/gi18n.h>
 
 #include "stompy-analysaver-page.h"
+#include "stompy-connect-page.h"
+#include "stompy-done-page.h"
 #include "stompy-products-page.h"
 #include "stompy-sign-in-page.h"
+#include "stompy-spotainer-page.h"
 #include "stompy-window-private.h"
 
 G_DEFINE_FINAL_TYPE (StompyWindow, stompy_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -25,6 +28,9 @@ static const struct {
   { STOMPY_STEP_SIGN_IN,  "sign-in",  stompy_sign_in_page_get_type },
   { STOMPY_STEP_PRODUCTS, "products", stompy_products_page_get_type },
   { STOMPY_STEP_ANALYSAVER, "analysaver", stompy_analysaver_page_get_type },
+  { STOMPY_STEP_SPOTAINER, "spotainer", stompy_spotainer_page_get_type },
+  { STOMPY_STEP_CONNECT,  "connect",  stompy_connect_page_get_type },
+  { STOMPY_STEP_DONE,     "done",     stompy_done_page_get_type },
 };
 
 static void page_state_changed_cb (StompyWindow *self);
@@ -131,6 +137,7 @@ sign_in_state_changed_cb (StompyWindow *self)
   if (self->step > STOMPY_STEP_SIGN_IN
       && (state == STOMPY_PAGE_STATE_IDLE || state == STOMPY_PAGE_STATE_ERROR))
     {
+      self->resume_step = MAX (self->resume_step, self->step);
       g_cancellable_cancel (self->submit_cancellable);
       go_to_step (self, STOMPY_STEP_SIGN_IN);
     }
@@ -172,6 +179,20 @@ submit_cb (GObject      *source,
 
   step = self->step;
   next = stompy_onboarding_next_step (self->model, step);
+
+  /* Signed in again after the session expired: back to where the user was,
+   * if the products chosen still lead there. */
+  if (step == STOMPY_STEP_SIGN_IN && self->resume_step > next)
+    {
+      StompyStep reachable = next;
+
+      while (reachable < self->resume_step && reachable < STOMPY_STEP_DONE)
+        reachable = stompy_onboarding_next_step (self->model, reachable);
+      if (reachable == self->resume_step && self->pages[reachable] != NULL)
+        next = reachable;
+    }
+  if (step == STOMPY_STEP_SIGN_IN)
+    self->resume_step = STOMPY_STEP_SIGN_IN;
 
   if (next <= STOMPY_STEP_DONE && self->pages[next] != NULL)
     go_to_step (self, next);
@@ -219,6 +240,25 @@ back_action (GtkWidget  *widget,
   go_to_step (self, previous);
 }
 
+/* A page's link back to the step something concerns ("go-to-step", a
+ * StompyStep as "u"): only to a step before the current one. */
+static void
+go_to_step_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  StompyWindow *self = STOMPY_WINDOW (widget);
+  StompyStep step = g_variant_get_uint32 (parameter);
+
+  if (step >= self->step || self->pages[step] == NULL)
+    return;
+
+  g_cancellable_cancel (self->submit_cancellable);
+  if (current_page (self) != NULL)
+    stompy_page_cancel (current_page (self));
+  go_to_step (self, step);
+}
+
 static void
 cancel_action (GtkWidget  *widget,
                const char *action_name,
@@ -238,6 +278,7 @@ _stompy_window_start_over (StompyWindow *self)
 
   g_cancellable_cancel (self->submit_cancellable);
   stompy_onboarding_reset (self->model);
+  self->resume_step = STOMPY_STEP_SIGN_IN;
 
   for (guint i = 0; i < G_N_ELEMENTS (self->pages); i++)
     if (self->pages[i] != NULL)
@@ -439,6 +480,7 @@ stompy_window_class_init (StompyWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.continue", NULL, continue_action);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "win.go-to-step", "u", go_to_step_action);
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "win.start-over", NULL, start_over_action);
 
