@@ -448,3 +448,23 @@ stompy_connect_field_message (const GError *error,
 
   return stompy_field_message (connect_field_label (field), message);
 }
+
+const char *
+stompy_connection_check_title (const char *check_id)
+{
+  static const struct
+  {
+    const char *id;
+    const char *title;
+  } titles[] = {
+    { "assume_analysaver_role", N_("Stompy can assume the AnalySaver role") },
+    { "read_cur_bucket", N_("Stompy can read the report’s bucket") },
+    { "assume_spotainer_role", N_("Stompy can assume the SpoTainer role") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    if (g_strcmp0 (titles[i].id, check_id) == 0)
+      return _(titles[i].title);
+
+  return check_id;
+}

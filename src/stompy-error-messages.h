@@ -51,5 +51,9 @@ const char * const *stompy_connect_fields      (void);
  * wizard names it; NULL when @error has no message for @field. */
 char       *stompy_connect_field_message       (const GError           *error,
                                                 const char             *field) G_GNUC_WARN_UNUSED_RESULT;
+/* What one of Stompy's verification checks ("assume_analysaver_role",
+ * "read_cur_bucket", "assume_spotainer_role") verifies, translated, for the
+ * Connect page, the status panel and the CLI; an unknown id is returned as is. */
+const char *stompy_connection_check_title      (const char             *check_id);
 
 G_END_DECLS

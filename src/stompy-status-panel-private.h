@@ -47,16 +47,25 @@ typedef struct
   StompyStatusRow      error;
 } StompyStatusStackGroup;
 
+/* One of Stompy's verification checks. */
+typedef struct
+{
+  char            *check_id;   /* "assume_analysaver_role", … */
+  StompyStatusRow  row;
+} StompyStatusCheckRow;
+
 struct _StompyStatusPanel
 {
   GtkWidget               parent_instance;
 
   /* Template children */
+  GtkButton              *copy_button;
   GtkButton              *refresh_button;
   AdwPreferencesGroup    *bucket_group;
   AdwPreferencesGroup    *report_group;
   AdwPreferencesGroup    *analysaver_group;
   AdwPreferencesGroup    *spotainer_group;
+  AdwPreferencesGroup    *stompy_group;
 
   StompyApplication      *application;
   StompyOnboarding       *model;
@@ -76,10 +85,19 @@ struct _StompyStatusPanel
   StompyStatusRow         report_error;
 
   StompyStatusStackGroup  stacks[2];              /* AnalySaver, SpoTainer */
+
+  /* Stompy: read from the model's connection, never asked here */
+  StompyStatusRow         stompy_status;
+  GPtrArray              *stompy_checks;          /* of StompyStatusCheckRow*, in Stompy's order */
+  StompyStatusRow         stompy_error;
 };
 
 StompyStatusPoller     *_stompy_status_panel_get_poller (StompyStatusPanel *self);
 StompyStatusStackGroup *_stompy_status_panel_get_stack  (StompyStatusPanel *self,
                                                          StompyProducts     product);
+
+/* The row of Stompy's check @check_id, or NULL when none is shown. */
+StompyStatusCheckRow   *_stompy_status_panel_get_check  (StompyStatusPanel *self,
+                                                         const char        *check_id);
 
 G_END_DECLS

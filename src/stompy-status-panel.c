@@ -1,10 +1,10 @@
 /* stompy-status-panel.c
  *
  * The groups are filled in code: every row is a StompyStatusRow (a status
- * icon with accessible text, a title and a subtitle), so that a later group
- * (Stompy's verification checks) is one more function of the same shape:
- * make its rows in init, and update them when the poller says its part
- * changed.
+ * icon with accessible text, a title and a subtitle); each group makes its
+ * rows in init and updates them when the poller says its part changed. The
+ * Stompy group is the same, though the poller asks Stompy nothing: it passes
+ * on the model's connection, which the Connect page's watch writes.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,6 +16,7 @@
 
 #include "stompy-error-messages.h"
 #include "stompy-error.h"
+#include "stompy-page.h"
 #include "stompy-status-panel-private.h"
 
 G_DEFINE_FINAL_TYPE (StompyStatusPanel, stompy_status_panel, GTK_TYPE_WIDGET)
@@ -599,6 +600,159 @@ stack_group_init (StompyStatusStackGroup *group,
   status_row_init (&group->error, preferences_group, _("Could not check"));
 }
 
+/* ------------------------------------------------------------------ Stompy */
+
+static void
+check_row_free (gpointer data)
+{
+  StompyStatusCheckRow *check = data;
+
+  g_free (check->check_id);
+  g_free (check);
+}
+
+/* Keeps the error row last: the check rows come and go above it. */
+static void
+stompy_error_row_to_end (StompyStatusPanel *self)
+{
+  g_autoptr(GtkWidget) row = g_object_ref (GTK_WIDGET (self->stompy_error.row));
+
+  adw_preferences_group_remove (self->stompy_group, row);
+  adw_preferences_group_add (self->stompy_group, row);
+}
+
+/* One row per check, in Stompy's order: made again only when the checks
+ * asked for change (Connect sent again with other products). */
+static void
+sync_check_rows (StompyStatusPanel         *self,
+                 const StompyAccountStatus *status)
+{
+  guint n = status != NULL ? status->checks->len : 0;
+  gboolean same = n == self->stompy_checks->len;
+
+  for (guint i = 0; same && i < n; i++)
+    {
+      const StompyAccountCheck *check = g_ptr_array_index (status->checks, i);
+      StompyStatusCheckRow *row = g_ptr_array_index (self->stompy_checks, i);
+
+      same = g_strcmp0 (check->id, row->check_id) == 0;
+    }
+  if (same)
+    return;
+
+  for (guint i = 0; i < self->stompy_checks->len; i++)
+    {
+      StompyStatusCheckRow *row = g_ptr_array_index (self->stompy_checks, i);
+
+      adw_preferences_group_remove (self->stompy_group, GTK_WIDGET (row->row.row));
+    }
+  g_ptr_array_set_size (self->stompy_checks, 0);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const StompyAccountCheck *check = g_ptr_array_index (status->checks, i);
+      StompyStatusCheckRow *row = g_new0 (StompyStatusCheckRow, 1);
+
+      row->check_id = g_strdup (check->id);
+      status_row_init (&row->row, self->stompy_group, stompy_connection_check_title (check->id));
+      g_ptr_array_add (self->stompy_checks, row);
+    }
+  stompy_error_row_to_end (self);
+}
+
+static void
+update_check_row (StompyStatusCheckRow     *row,
+                  const StompyAccountCheck *check)
+{
+  if (g_strcmp0 (check->status, "ok") == 0)
+    status_row_set (&row->row, STOMPY_STATUS_MARK_YES, NULL);
+  else if (g_strcmp0 (check->status, "failed") == 0)
+    /* The service localizes its message from Accept-Language. */
+    status_row_set (&row->row, STOMPY_STATUS_MARK_NO,
+                    check->message != NULL && *check->message != '\0'
+                    ? check->message : _("Stompy could not verify this."));
+  else
+    status_row_set (&row->row, STOMPY_STATUS_MARK_CHECKING, _("Being verified…"));
+}
+
+static void
+update_stompy (StompyStatusPanel *self)
+{
+  StompyConnection *connection = stompy_onboarding_get_connection (self->model);
+  const StompyAccountStatus *status = stompy_connection_get_status (connection);
+  const GError *error = stompy_status_poller_get_stompy_error (self->poller);
+  const char *account_id = stompy_connection_get_account_id (connection);
+  g_autofree char *description = NULL;
+  g_autofree char *message = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->stompy_group),
+                          stompy_connection_get_submitted (connection));
+  if (!stompy_connection_get_submitted (connection))
+    {
+      sync_check_rows (self, NULL);
+      return;
+    }
+
+  if (account_id != NULL)
+    /* Translators: %s is a 12-digit AWS account id. */
+    description = g_strdup_printf (_("AWS account %s"), account_id);
+  adw_preferences_group_set_description (self->stompy_group, description);
+
+  if (status == NULL)
+    status_row_set (&self->stompy_status, STOMPY_STATUS_MARK_UNCHECKED,
+                    _("Sent to Stompy, not answered yet."));
+  else if (g_strcmp0 (status->status, "connected") == 0)
+    status_row_set (&self->stompy_status, STOMPY_STATUS_MARK_YES,
+                    _("Connected: Stompy works with this account."));
+  else if (g_strcmp0 (status->status, "waiting_for_data") == 0)
+    status_row_set (&self->stompy_status, STOMPY_STATUS_MARK_WAITING,
+                    _("Connected, waiting for data: AWS delivers the first report within 24 to "
+                      "48 hours."));
+  else if (g_strcmp0 (status->status, "failed") == 0)
+    status_row_set (&self->stompy_status, STOMPY_STATUS_MARK_NO,
+                    _("Stompy could not verify the connection: see the checks below."));
+  else if (g_strcmp0 (status->status, "verifying") == 0)
+    status_row_set (&self->stompy_status, STOMPY_STATUS_MARK_CHECKING,
+                    _("Stompy is verifying its access…"));
+  else
+    status_row_set (&self->stompy_status, STOMPY_STATUS_MARK_UNCHECKED, status->status);
+
+  sync_check_rows (self, status);
+  for (guint i = 0; i < self->stompy_checks->len; i++)
+    update_check_row (g_ptr_array_index (self->stompy_checks, i),
+                      g_ptr_array_index (status->checks, i));
+
+  if (error != NULL)
+    {
+      message = stompy_connect_error_message (error,
+                                              stompy_onboarding_get_stompy_organization (self->model));
+      status_row_set (&self->stompy_error, STOMPY_STATUS_MARK_ERROR, message);
+    }
+  status_row_show (&self->stompy_error, error != NULL);
+}
+
+/* ------------------------------------------------------------------ copy details */
+
+void
+stompy_status_panel_copy_details (StompyStatusPanel *self)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (STOMPY_IS_STATUS_PANEL (self));
+
+  text = stompy_status_poller_describe (self->poller);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
+  stompy_widget_toast (GTK_WIDGET (self), _("Details copied"));
+}
+
+static void
+copy_details_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  stompy_status_panel_copy_details (STOMPY_STATUS_PANEL (widget));
+}
+
 /* ------------------------------------------------------------------ updates */
 
 static void
@@ -612,6 +766,8 @@ update_parts (StompyStatusPanel *self,
   if (parts & STOMPY_STATUS_PART_STACKS)
     for (guint i = 0; i < G_N_ELEMENTS (self->stacks); i++)
       update_stack (self, &self->stacks[i]);
+  if (parts & STOMPY_STATUS_PART_STOMPY)
+    update_stompy (self);
 }
 
 static void
@@ -689,6 +845,7 @@ stompy_status_panel_dispose (GObject *object)
 
   g_clear_object (&self->model);
   g_clear_object (&self->application);
+  g_clear_pointer (&self->stompy_checks, g_ptr_array_unref);
 
   G_OBJECT_CLASS (stompy_status_panel_parent_class)->dispose (object);
 }
@@ -749,13 +906,17 @@ stompy_status_panel_class_init (StompyStatusPanelClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/stompy/Connect/stompy-status-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, StompyStatusPanel, copy_button);
   gtk_widget_class_bind_template_child (widget_class, StompyStatusPanel, refresh_button);
   gtk_widget_class_bind_template_child (widget_class, StompyStatusPanel, bucket_group);
   gtk_widget_class_bind_template_child (widget_class, StompyStatusPanel, report_group);
   gtk_widget_class_bind_template_child (widget_class, StompyStatusPanel, analysaver_group);
   gtk_widget_class_bind_template_child (widget_class, StompyStatusPanel, spotainer_group);
+  gtk_widget_class_bind_template_child (widget_class, StompyStatusPanel, stompy_group);
 
   gtk_widget_class_install_action (widget_class, "status.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "status.copy-details", NULL,
+                                   copy_details_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "statuspanel");
@@ -788,6 +949,11 @@ stompy_status_panel_init (StompyStatusPanel *self)
 
   stack_group_init (&self->stacks[0], STOMPY_PRODUCT_ANALYSAVER, self->analysaver_group);
   stack_group_init (&self->stacks[1], STOMPY_PRODUCT_SPOTAINER, self->spotainer_group);
+
+  status_row_init (&self->stompy_status, self->stompy_group, _("Connection"));
+  self->stompy_checks = g_ptr_array_new_with_free_func (check_row_free);
+  status_row_init (&self->stompy_error, self->stompy_group, _("Could not check"));
+  status_row_show (&self->stompy_error, FALSE);
 }
 
 StompyStatusPanel *
@@ -831,6 +997,23 @@ _stompy_status_panel_get_stack (StompyStatusPanel *self,
   for (guint i = 0; i < G_N_ELEMENTS (self->stacks); i++)
     if (self->stacks[i].product == product)
       return &self->stacks[i];
+
+  return NULL;
+}
+
+StompyStatusCheckRow *
+_stompy_status_panel_get_check (StompyStatusPanel *self,
+                                const char        *check_id)
+{
+  g_return_val_if_fail (STOMPY_IS_STATUS_PANEL (self), NULL);
+
+  for (guint i = 0; i < self->stompy_checks->len; i++)
+    {
+      StompyStatusCheckRow *row = g_ptr_array_index (self->stompy_checks, i);
+
+      if (g_strcmp0 (row->check_id, check_id) == 0)
+        return row;
+    }
 
   return NULL;
 }

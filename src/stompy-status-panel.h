@@ -5,7 +5,9 @@
  * onboarding model, never to a page, and shows what the application's
  * StompyStatusPoller (stompy_application_get_status_poller()) learns with the
  * application's current StompyAwsClient; in guided mode (no client) it shows
- * what the user entered, marked as not checked.
+ * what the user entered, marked as not checked. Once Connect was submitted
+ * it shows Stompy's verification checks too, as the model's connection holds
+ * them (the Connect page's watch asks Stompy; the panel never does).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -26,5 +28,8 @@ StompyStatusPanel *stompy_status_panel_new     (StompyApplication *application);
 void               stompy_status_panel_start   (StompyStatusPanel *self);
 /* A fresh look at everything by the application's poller (the refresh button). */
 void               stompy_status_panel_refresh (StompyStatusPanel *self);
+/* Puts stompy_status_poller_describe() on the clipboard and says so in a
+ * toast (the "status.copy-details" action; a window may offer it too). */
+void               stompy_status_panel_copy_details (StompyStatusPanel *self);
 
 G_END_DECLS

@@ -15,7 +15,9 @@
 #include "stompy-analysaver-page-private.h"
 #include "stompy-application.h"
 #include "stompy-cloudformation.h"
+#include "stompy-connection-watch.h"
 #include "stompy-cur.h"
+#include "stompy-error.h"
 #include "stompy-status-panel-private.h"
 #include "stompy-template-section-private.h"
 #include "stompy-test-emulator.h"
@@ -1051,6 +1053,408 @@ test_one_follower_per_stack (void)
   close_window (window);
 }
 
+/* ------------------------------------------------------------------ Stompy */
+
+#define SESSION_PROFILE "emulator-session"
+
+/* Follows the model's connection as the Connect page does, on the fake clock,
+ * until no check is pending. */
+static StompyAccountStatus *
+follow_checks (StompyOnboarding *model,
+               guint            *n_requests)
+{
+  StompyApiClient *api = stompy_application_get_api_client (get_app ());
+  g_autoptr(StompyConnectionWatch) watch = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  StompyAccountStatus *settled;
+  GAsyncResult *slot = NULL;
+
+  watch = stompy_connection_watch_new (api, stompy_onboarding_get_connection (model));
+  stompy_connection_watch_set_timer (watch, &fake_timer, NULL);
+  stompy_connection_watch_wait_async (watch, NULL, stompy_test_store_result_cb, &slot);
+  result = stompy_test_take_result (&slot);
+  settled = stompy_connection_watch_wait_finish (watch, result, &error);
+  g_assert_no_error (error);
+  *n_requests = stompy_connection_watch_get_request_count (watch);
+
+  return settled;
+}
+
+static StompyAccountStatus *
+connect_to_stompy (StompyOnboarding *model)
+{
+  StompyApiClient *api = stompy_application_get_api_client (get_app ());
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  StompyAccountStatus *answer;
+  GAsyncResult *slot = NULL;
+
+  stompy_connection_connect_async (model, api, NULL, stompy_test_store_result_cb, &slot);
+  result = stompy_test_take_result (&slot);
+  answer = stompy_connection_connect_finish (result, &error);
+  g_assert_no_error (error);
+
+  return answer;
+}
+
+static gint64
+stompy_account_requests (void)
+{
+  return requests ("stompy:GET /aws/accounts/{id}");
+}
+
+/* AnalySaver set up as the page leaves it: the report, the verified
+ * identity, the stack complete and its RoleArn recorded. */
+static void
+set_up_analysaver (StompyOnboarding  *model,
+                   StompyStatusPanel *panel)
+{
+  StompyStackRecord *record = stompy_onboarding_get_stack (model, STOMPY_PRODUCT_ANALYSAVER);
+  StompyStatusStackGroup *group = _stompy_status_panel_get_stack (panel, STOMPY_PRODUCT_ANALYSAVER);
+  g_autoptr(StompyAwsClient) client = make_client ();
+  g_autoptr(StompyAwsIdentity) identity = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+  StompyStack *stack;
+
+  stompy_aws_identity_lookup_async (client, NULL, stompy_test_store_result_cb, &slot);
+  result = stompy_test_take_result (&slot);
+  identity = stompy_aws_identity_lookup_finish (result, &error);
+  g_assert_no_error (error);
+  stompy_onboarding_set_identity (model, identity);
+  stompy_onboarding_set_credential_source (model, STOMPY_CREDENTIAL_SOURCE_PROFILE);
+  stompy_onboarding_set_profile (model, MGMT_PROFILE);
+
+  create_report ();
+  stompy_onboarding_set_products (model, STOMPY_PRODUCT_ANALYSAVER);
+  stompy_cur_choice_set_report (stompy_onboarding_get_cur_choice (model), STOMPY_CUR_ORIGIN_CREATED,
+                                REPORT_NAME, BUCKET, PREFIX, REGION);
+  create_stack (model);
+
+  SPIN_UNTIL (group->status.mark == STOMPY_STATUS_MARK_YES &&
+              stompy_status_poller_get_report_state (_stompy_status_panel_get_poller (panel)) ==
+              STOMPY_STATUS_STATE_KNOWN);
+  stack = stompy_stack_watch_get_stack (stompy_status_poller_get_stack_watch (
+                                          _stompy_status_panel_get_poller (panel),
+                                          STOMPY_PRODUCT_ANALYSAVER));
+  g_assert_nonnull (stack->role_arn);
+  stompy_stack_record_set_status (record, stack->status, NULL);
+  stompy_stack_record_set_role_arn (record, stack->role_arn, FALSE);
+}
+
+static char *
+read_clipboard (GtkWidget *widget)
+{
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (widget);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+  char *text;
+
+  gdk_clipboard_read_text_async (clipboard, NULL, stompy_test_store_result_cb, &slot);
+  result = stompy_test_take_result (&slot);
+  text = gdk_clipboard_read_text_finish (clipboard, result, &error);
+  g_assert_no_error (error);
+
+  return text;
+}
+
+static void
+assert_contains (const char *text,
+                 const char *needle)
+{
+  if (strstr (text, needle) == NULL)
+    g_error ("“%s” is not in the details:\n%s", needle, text);
+}
+
+static void
+assert_no_secret (const char *text,
+                  const char *secret)
+{
+  g_assert_nonnull (secret);
+  g_assert_cmpuint (strlen (secret), >, 8);
+  if (strstr (text, secret) != NULL)
+    g_error ("A secret is in the details:\n%s", text);
+}
+
+static void
+test_stompy_hidden_then_checks (void)
+{
+  StompyOnboarding *model = reset_world (TRUE);
+  StompyConnection *connection = stompy_onboarding_get_connection (model);
+  g_autoptr(StompyAccountStatus) answer = NULL;
+  g_autoptr(StompyAccountStatus) settled = NULL;
+  StompyStatusPanel *panel;
+  gint64 asked_before;
+  guint watch_requests = 0;
+
+  panel = make_panel ();
+  set_up_analysaver (model, panel);
+  sign_in_to_stompy ();
+
+  /* Nothing submitted: no Stompy group, and the panel asks Stompy nothing. */
+  g_assert_false (stompy_connection_get_submitted (connection));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (panel->stompy_group)));
+  g_assert_null (_stompy_status_panel_get_check (panel, "assume_analysaver_role"));
+
+  asked_before = stompy_account_requests ();
+  answer = connect_to_stompy (model);
+  g_assert_cmpstr (answer->status, ==, "verifying");
+
+  /* Submitted: the group shows what Connect answered, every check pending. */
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (panel->stompy_group)));
+  g_assert_cmpint (panel->stompy_status.mark, ==, STOMPY_STATUS_MARK_CHECKING);
+  g_assert_cmpuint (panel->stompy_checks->len, ==, 2);
+  for (guint i = 0; i < answer->checks->len; i++)
+    {
+      const StompyAccountCheck *check = g_ptr_array_index (answer->checks, i);
+      StompyStatusCheckRow *row = _stompy_status_panel_get_check (panel, check->id);
+
+      g_assert_nonnull (row);
+      g_assert_cmpint (row->row.mark, ==, STOMPY_STATUS_MARK_CHECKING);
+      g_assert_true (gtk_widget_get_visible (GTK_WIDGET (row->row.row)));
+      /* A sentence, not the wire's id. */
+      g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row->row.row)), !=,
+                       check->id);
+    }
+  g_assert_cmpstr (adw_preferences_group_get_description (panel->stompy_group), ==,
+                   "AWS account " ACCOUNT);
+
+  /* The watch writes every answer into the model; the panel follows it. */
+  settled = follow_checks (model, &watch_requests);
+  g_assert_cmpstr (settled->status, ==, "waiting_for_data");
+  g_assert_cmpint (panel->stompy_status.mark, ==, STOMPY_STATUS_MARK_WAITING);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (panel->stompy_status.row), "48"));
+  for (guint i = 0; i < settled->checks->len; i++)
+    {
+      const StompyAccountCheck *check = g_ptr_array_index (settled->checks, i);
+
+      g_assert_cmpint (_stompy_status_panel_get_check (panel, check->id)->row.mark, ==,
+                       STOMPY_STATUS_MARK_YES);
+    }
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (panel->stompy_error.row)));
+
+  /* Every look at the account was the watch's, none the panel's. */
+  g_assert_cmpuint (watch_requests, >=, 1);
+  g_assert_cmpint (stompy_account_requests () - asked_before, ==, watch_requests);
+
+  /* Start over: the connection is gone, and the group with it. */
+  stompy_onboarding_reset (model);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (panel->stompy_group)));
+
+  stompy_api_client_set_token (stompy_application_get_api_client (app), NULL);
+  finalize_panel (panel);
+}
+
+static void
+test_stompy_failed_check_and_error (void)
+{
+  StompyOnboarding *model = reset_world (FALSE);
+  StompyStackRecord *record = stompy_onboarding_get_stack (model, STOMPY_PRODUCT_SPOTAINER);
+  StompyStatusPoller *poller;
+  g_autoptr(StompyAccountStatus) answer = NULL;
+  g_autoptr(StompyAccountStatus) settled = NULL;
+  g_autoptr(GError) conflict = NULL;
+  g_autoptr(JsonObject) details = json_object_new ();
+  g_autofree char *text = NULL;
+  StompyStatusCheckRow *row;
+  StompyStatusPanel *panel;
+  guint watch_requests = 0;
+
+  /* Guided mode, SpoTainer only, with a role Stompy cannot assume. */
+  stompy_onboarding_set_account_id (model, "456789012345");
+  stompy_onboarding_set_products (model, STOMPY_PRODUCT_SPOTAINER);
+  stompy_stack_record_set_role_arn (record, "arn:aws:iam::456789012345:role/StompyBrokenRole",
+                                    TRUE);
+  panel = make_panel ();
+  poller = _stompy_status_panel_get_poller (panel);
+  sign_in_to_stompy ();
+
+  answer = connect_to_stompy (model);
+  settled = follow_checks (model, &watch_requests);
+  g_assert_cmpstr (settled->status, ==, "failed");
+
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (panel->stompy_group)));
+  g_assert_cmpint (panel->stompy_status.mark, ==, STOMPY_STATUS_MARK_NO);
+  row = _stompy_status_panel_get_check (panel, "assume_spotainer_role");
+  g_assert_nonnull (row);
+  g_assert_cmpuint (panel->stompy_checks->len, ==, 1);
+  g_assert_cmpint (row->row.mark, ==, STOMPY_STATUS_MARK_NO);
+  /* The service's own (localized) message. */
+  g_assert_cmpstr (adw_action_row_get_subtitle (row->row.row), ==,
+                   ((StompyAccountCheck *) g_ptr_array_index (settled->checks, 0))->message);
+  g_assert_cmpstr (adw_action_row_get_subtitle (row->row.row), !=, "");
+
+  /* An error Connect met, kept for the panel by the page: said in words,
+   * and quoted with its request id for support. */
+  json_object_set_string_member (details, "organization_name", "Other Corp");
+  conflict = stompy_api_error_new (409, "account_already_connected", "Already connected",
+                                   "req-panel-0001", details, 0);
+  stompy_status_poller_set_stompy_error (poller, conflict);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (panel->stompy_error.row)));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (panel->stompy_error.row), "Other Corp"));
+  text = stompy_status_poller_describe (poller);
+  assert_contains (text, "req-panel-0001");
+  assert_contains (text, "account_already_connected");
+  assert_contains (text, "Check assume_spotainer_role: failed — ");
+  assert_contains (text, "StompyBrokenRole (pasted by the user)");
+  assert_contains (text, "none (no AWS client)");
+
+  /* Another answer from Stompy (Connect sent again) makes the error stale. */
+  stompy_connection_set_status (stompy_onboarding_get_connection (model), answer);
+  g_assert_null (stompy_status_poller_get_stompy_error (poller));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (panel->stompy_error.row)));
+  g_assert_cmpint (panel->stompy_status.mark, ==, STOMPY_STATUS_MARK_CHECKING);
+  g_assert_cmpint (row->row.mark, ==, STOMPY_STATUS_MARK_CHECKING);
+
+  stompy_api_client_set_token (stompy_application_get_api_client (app), NULL);
+  finalize_panel (panel);
+}
+
+static void
+test_copy_details (void)
+{
+  StompyOnboarding *model = reset_world (TRUE);
+  StompyStackRecord *record = stompy_onboarding_get_stack (model, STOMPY_PRODUCT_ANALYSAVER);
+  JsonObject *mgmt = stompy_test_aws_account (MGMT_PROFILE);
+  JsonObject *session = stompy_test_aws_account (SESSION_PROFILE);
+  g_autoptr(StompyAccountStatus) answer = NULL;
+  g_autoptr(StompyAccountStatus) settled = NULL;
+  g_autofree char *stompy_token = NULL;
+  g_autofree char *copied = NULL;
+  g_autofree char *with_session = NULL;
+  g_autofree char *stack_id = NULL;
+  StompyStatusPanel *panel;
+  StompyWindow *window;
+  guint watch_requests = 0;
+
+  stompy_onboarding_set_step (model, STOMPY_STEP_CONNECT);
+  window = open_window (1280, 800);
+  panel = window->status_panel;
+  if (stompy_window_get_step (window) != STOMPY_STEP_CONNECT)
+    {
+      close_window (window);
+      g_test_skip ("No Connect page in this build");
+      return;
+    }
+  stompy_status_poller_set_timer (_stompy_status_panel_get_poller (panel), &fake_timer, NULL);
+  /* Only the panel: the sign-in page, once started, would find no Stompy
+   * session in the keyring and take the window back to step 1. */
+  stompy_status_panel_start (panel);
+  set_up_analysaver (model, panel);
+  stack_id = g_strdup (stompy_stack_record_get_stack_id (record));
+  sign_in_to_stompy ();
+  stompy_token = g_strdup (stompy_api_client_get_token (stompy_application_get_api_client (app)));
+  answer = connect_to_stompy (model);
+  settled = follow_checks (model, &watch_requests);
+  SPIN_UNTIL (panel->bucket_delivered.mark == STOMPY_STATUS_MARK_YES);
+  wait_settled (panel);
+
+  /* From the header's button, as a user would. */
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (panel->copy_button)), ==,
+                   "status.copy-details");
+  g_assert_nonnull (gtk_widget_get_tooltip_text (GTK_WIDGET (panel->copy_button)));
+  g_signal_emit_by_name (panel->copy_button, "clicked");
+  g_assert_cmpstr (_stompy_window_get_last_toast (window), ==, "Details copied");
+  copied = read_clipboard (GTK_WIDGET (panel));
+  g_test_message ("%s", copied);
+
+  assert_contains (copied, "App version: " PACKAGE_VERSION);
+  assert_contains (copied, " UTC\n");
+  assert_contains (copied, "Account: " ACCOUNT);
+  assert_contains (copied, "Identity: arn:aws:iam::" ACCOUNT ":user/ops-admin");
+  assert_contains (copied, "Region: " REGION);
+  assert_contains (copied, "Products: StompyAnalySaver\n");
+  assert_contains (copied, "Name: " REPORT_NAME);
+  assert_contains (copied, "s3://" BUCKET "/" PREFIX);
+  for (guint i = 0; i < 4; i++)
+    assert_contains (copied, (const char *[]) { "Includes resource IDs: yes",
+                                                "Data refresh on: yes",
+                                                "Hourly granularity: yes",
+                                                "Amazon Athena integration: yes" }[i]);
+  assert_contains (copied, "Exists: yes");
+  assert_contains (copied, "Delivery policy in place: yes");
+  assert_contains (copied, "Public access blocked: yes");
+  assert_contains (copied, "First report delivered: yes");
+  assert_contains (copied, stack_id);
+  assert_contains (copied, "CREATE_COMPLETE");
+  assert_contains (copied, stompy_stack_record_get_role_arn (record));
+  assert_contains (copied, "Status: waiting_for_data");
+  assert_contains (copied, "Check assume_analysaver_role: ok");
+  assert_contains (copied, "Check read_cur_bucket: ok");
+
+  /* No secret: not the keys the client signs with, not the Stompy token. */
+  assert_no_secret (copied, json_object_get_string_member (mgmt, "secret"));
+  assert_no_secret (copied, stompy_token);
+  assert_no_secret (copied, stompy_test_access_key_for_profile (MGMT_PROFILE));
+
+  /* Nor with temporary credentials and their session token. */
+  {
+    g_autoptr(StompyAwsCredentials) credentials = NULL;
+    g_autoptr(StompyAwsClient) client = NULL;
+
+    credentials = stompy_test_credentials_for_profile (SESSION_PROFILE);
+    client = stompy_aws_client_new (stompy_application_get_session (app), credentials, REGION,
+                                    NULL, NULL, NULL);
+
+    stompy_application_set_aws_client (app, client);
+  }
+  gtk_widget_activate_action (GTK_WIDGET (panel), "status.copy-details", NULL);
+  with_session = read_clipboard (GTK_WIDGET (panel));
+  assert_no_secret (with_session, json_object_get_string_member (session, "secret"));
+  assert_no_secret (with_session, json_object_get_string_member (session, "session_token"));
+  assert_no_secret (with_session, stompy_token);
+
+  stompy_api_client_set_token (stompy_application_get_api_client (app), NULL);
+  close_window (window);
+}
+
+static void
+test_stompy_screenshot (void)
+{
+  StompyOnboarding *model = reset_world (TRUE);
+  g_autoptr(StompyAccountStatus) answer = NULL;
+  g_autoptr(StompyAccountStatus) settled = NULL;
+  StompyStatusPanel *panel;
+  StompyWindow *window;
+  guint watch_requests = 0;
+
+  if (g_getenv ("STOMPY_SCREENSHOT_DIR") == NULL)
+    {
+      g_test_skip ("STOMPY_SCREENSHOT_DIR is not set");
+      return;
+    }
+
+  stompy_onboarding_set_step (model, STOMPY_STEP_CONNECT);
+  window = open_window (1280, 800);
+  panel = window->status_panel;
+  stompy_status_poller_set_timer (_stompy_status_panel_get_poller (panel), &fake_timer, NULL);
+  stompy_status_panel_start (panel);
+  set_up_analysaver (model, panel);
+  sign_in_to_stompy ();
+  answer = connect_to_stompy (model);
+  settled = follow_checks (model, &watch_requests);
+  SPIN_UNTIL (panel->bucket_delivered.mark == STOMPY_STATUS_MARK_YES);
+  wait_settled (panel);
+
+  /* Scrolled to the Stompy group, the last one. */
+  {
+    GtkScrolledWindow *scrolled = GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (
+                                    GTK_WIDGET (panel->stompy_group), GTK_TYPE_SCROLLED_WINDOW));
+    GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scrolled);
+
+    settle_frames (window);
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  }
+  settle_frames (window);
+  save_screenshot (GTK_WIDGET (window), "status-panel-stompy.png");
+
+  stompy_api_client_set_token (stompy_application_get_api_client (app), NULL);
+  close_window (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1071,6 +1475,13 @@ main (int   argc,
   g_test_add_func ("/status-panel/window/beside-page-or-folded", test_window_beside_and_folded);
   g_test_add_func ("/status-panel/stack/one-follower-per-stack-with-page-and-panel",
                    test_one_follower_per_stack);
+  g_test_add_func ("/status-panel/stompy/hidden-before-connect-then-each-check-and-status",
+                   test_stompy_hidden_then_checks);
+  g_test_add_func ("/status-panel/stompy/failed-check-with-message-and-kept-error",
+                   test_stompy_failed_check_and_error);
+  g_test_add_func ("/status-panel/copy-details/summary-on-clipboard-without-secrets",
+                   test_copy_details);
+  g_test_add_func ("/status-panel/stompy/screenshot", test_stompy_screenshot);
 
   return g_test_run ();
 }

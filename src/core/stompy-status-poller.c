@@ -16,7 +16,8 @@ G_DEFINE_FLAGS_TYPE (StompyStatusParts, stompy_status_parts,
                      G_DEFINE_ENUM_VALUE (STOMPY_STATUS_PART_NONE, "none"),
                      G_DEFINE_ENUM_VALUE (STOMPY_STATUS_PART_BUCKET, "bucket"),
                      G_DEFINE_ENUM_VALUE (STOMPY_STATUS_PART_REPORT, "report"),
-                     G_DEFINE_ENUM_VALUE (STOMPY_STATUS_PART_STACKS, "stacks"))
+                     G_DEFINE_ENUM_VALUE (STOMPY_STATUS_PART_STACKS, "stacks"),
+                     G_DEFINE_ENUM_VALUE (STOMPY_STATUS_PART_STOMPY, "stompy"))
 
 G_DEFINE_ENUM_TYPE (StompyStatusState, stompy_status_state,
                     G_DEFINE_ENUM_VALUE (STOMPY_STATUS_STATE_NONE, "none"),
@@ -70,6 +71,8 @@ struct _StompyStatusPoller
   char                  *report_region;   /* as read from AWS */
 
   StackSlot              stacks[2];
+
+  GError                *stompy_error;    /* set by whoever talks to Stompy */
 
   gboolean               busy;
   gboolean               settled;
@@ -848,6 +851,27 @@ stacks_notify_cb (StompyStatusPoller *self)
   queue_look (self, STOMPY_STATUS_PART_STACKS);
 }
 
+/* Nothing to ask: the connection holds Stompy's word already, written by the
+ * watch that asked. Passed on at once, whether started or not. */
+static void
+connection_notify_cb (StompyStatusPoller *self,
+                      GParamSpec         *pspec,
+                      StompyConnection   *connection)
+{
+  /* The key and the digest of the request change nothing shown. */
+  if (g_strcmp0 (pspec->name, "idempotency-key") == 0 ||
+      g_strcmp0 (pspec->name, "request-digest") == 0)
+    return;
+
+  /* A new answer, or no connection at all: the last error is stale. */
+  if ((g_strcmp0 (pspec->name, "status") == 0 &&
+       stompy_connection_get_status (connection) != NULL) ||
+      !stompy_connection_get_submitted (connection))
+    g_clear_error (&self->stompy_error);
+
+  emit_changed (self, STOMPY_STATUS_PART_STOMPY);
+}
+
 /* ------------------------------------------------------------------ public */
 
 StompyStatusPoller *
@@ -1096,6 +1120,357 @@ stompy_status_poller_get_stack_watch (StompyStatusPoller *self,
   return slot->watch;
 }
 
+/* ------------------------------------------------------------------ Stompy */
+
+void
+stompy_status_poller_set_stompy_error (StompyStatusPoller *self,
+                                       const GError       *error)
+{
+  g_return_if_fail (STOMPY_IS_STATUS_POLLER (self));
+
+  if (error == NULL && self->stompy_error == NULL)
+    return;
+
+  g_clear_error (&self->stompy_error);
+  if (error != NULL)
+    self->stompy_error = g_error_copy (error);
+  emit_changed (self, STOMPY_STATUS_PART_STOMPY);
+}
+
+const GError *
+stompy_status_poller_get_stompy_error (StompyStatusPoller *self)
+{
+  g_return_val_if_fail (STOMPY_IS_STATUS_POLLER (self), NULL);
+
+  return self->stompy_error;
+}
+
+/* ------------------------------------------------------------------ describe
+ *
+ * The summary is for Stompy's support, who read English whatever the user's
+ * desktop speaks, and who compare it with AWS's and Stompy's own words: so
+ * the labels are English and the values are the wire's ("CREATE_COMPLETE",
+ * "waiting_for_data"). Only what AWS or Stompy wrote themselves (a stack's
+ * status reason, a check's localized message) stays in the user's language.
+ */
+
+static const char *
+or_dash (const char *value)
+{
+  return value != NULL && *value != '\0' ? value : "-";
+}
+
+static void
+add_line (GString    *text,
+          const char *label,
+          const char *value)
+{
+  g_string_append_printf (text, "  %s: %s\n", label, or_dash (value));
+}
+
+static void
+add_error_line (GString      *text,
+                const GError *error)
+{
+  g_autofree char *value = NULL;
+
+  if (error == NULL)
+    value = g_strdup ("none");
+  else if (error->domain == STOMPY_AWS_ERROR)
+    value = g_strdup_printf ("%s (AWS code %s, HTTP %u, AWS request id %s)", error->message,
+                             or_dash (stompy_aws_error_get_aws_code (error)),
+                             stompy_aws_error_get_http_status (error),
+                             or_dash (stompy_aws_error_get_request_id (error)));
+  else if (error->domain == STOMPY_API_ERROR)
+    value = g_strdup_printf ("%s (Stompy code %s, HTTP %u, Stompy request id %s)", error->message,
+                             or_dash (stompy_api_error_get_code_string (error)),
+                             stompy_api_error_get_http_status (error),
+                             or_dash (stompy_api_error_get_request_id (error)));
+  else
+    value = g_strdup_printf ("%s (%s %d)", error->message, g_quark_to_string (error->domain),
+                             error->code);
+
+  add_line (text, "Last error", value);
+}
+
+static const char *
+enum_nick (GType type,
+           int   value)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref (type);
+  GEnumValue *found = g_enum_get_value (klass, value);
+
+  return found != NULL ? found->value_nick : "unknown";
+}
+
+static char *
+products_text (StompyProducts products)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+
+  if (products & STOMPY_PRODUCT_ANALYSAVER)
+    g_ptr_array_add (names, (gpointer) "StompyAnalySaver");
+  if (products & STOMPY_PRODUCT_SPOTAINER)
+    g_ptr_array_add (names, (gpointer) "StompySpoTainer");
+  if (names->len == 0)
+    g_ptr_array_add (names, (gpointer) "none chosen");
+  g_ptr_array_add (names, NULL);
+
+  return g_strjoinv (", ", (char **) names->pdata);
+}
+
+static void
+describe_account (StompyStatusPoller *self,
+                  GString            *text)
+{
+  const StompyAwsIdentity *identity = stompy_onboarding_get_identity (self->model);
+  StompyCredentialSource source = stompy_onboarding_get_credential_source (self->model);
+  g_autofree char *products = products_text (stompy_onboarding_get_products (self->model));
+  g_autofree char *credentials = NULL;
+
+  /* The access key id is left out with the secret: support never needs it. */
+  if (source == STOMPY_CREDENTIAL_SOURCE_PROFILE && stompy_onboarding_get_profile (self->model))
+    credentials = g_strdup_printf ("profile %s", stompy_onboarding_get_profile (self->model));
+  else
+    credentials = g_strdup (enum_nick (STOMPY_TYPE_CREDENTIAL_SOURCE, source));
+
+  g_string_append (text, "AWS\n");
+  add_line (text, "Account", stompy_onboarding_get_account_id (self->model));
+  add_line (text, "Identity", identity != NULL ? identity->arn : "not verified");
+  if (identity != NULL)
+    add_line (text, "Organization role",
+              stompy_organization_role_to_string (identity->organization_role));
+  add_line (text, "Credentials", credentials);
+  add_line (text, "Region", self->client != NULL ? stompy_aws_client_get_region (self->client)
+                                                 : "none (no AWS client)");
+  add_line (text, "Products", products);
+  add_line (text, "Step", enum_nick (STOMPY_TYPE_STEP, stompy_onboarding_get_step (self->model)));
+}
+
+static const struct
+{
+  StompyCurConditions  condition;
+  const char          *label;
+} report_conditions[] = {
+  { STOMPY_CUR_CONDITION_RESOURCE_IDS, "Includes resource IDs" },
+  { STOMPY_CUR_CONDITION_DATA_REFRESH, "Data refresh on" },
+  { STOMPY_CUR_CONDITION_HOURLY, "Hourly granularity" },
+  { STOMPY_CUR_CONDITION_ATHENA, "Amazon Athena integration" },
+};
+
+static const struct
+{
+  StompyCurAthenaFlaws  flaw;
+  const char           *label;
+} athena_flaws[] = {
+  { STOMPY_CUR_ATHENA_NOT_ENABLED, "Athena is not enabled" },
+  { STOMPY_CUR_ATHENA_OTHER_ARTIFACTS, "Redshift or QuickSight beside it" },
+  { STOMPY_CUR_ATHENA_NOT_PARQUET, "not Parquet" },
+  { STOMPY_CUR_ATHENA_NOT_OVERWRITE, "versions do not overwrite" },
+  { STOMPY_CUR_ATHENA_NO_PREFIX, "no path prefix" },
+};
+
+static void
+describe_report (StompyStatusPoller *self,
+                 GString            *text)
+{
+  StompyCurChoice *choice = stompy_onboarding_get_cur_choice (self->model);
+  const char *prefix = stompy_cur_choice_get_prefix (choice);
+  g_autofree char *location = NULL;
+
+  g_string_append (text, "\nReport\n");
+  if (stompy_cur_choice_get_origin (choice) == STOMPY_CUR_ORIGIN_NONE)
+    {
+      add_line (text, "Chosen", "no");
+      return;
+    }
+
+  location = g_strdup_printf ("s3://%s/%s", stompy_cur_choice_get_bucket (choice),
+                              prefix != NULL ? prefix : "");
+  add_line (text, "Name", stompy_cur_choice_get_report_name (choice));
+  add_line (text, "Kind", enum_nick (STOMPY_TYPE_CUR_KIND, stompy_cur_choice_get_kind (choice)));
+  add_line (text, "Origin",
+            enum_nick (STOMPY_TYPE_CUR_ORIGIN, stompy_cur_choice_get_origin (choice)));
+  add_line (text, "Location", location);
+  add_line (text, "Region", stompy_status_poller_get_report_region (self));
+  add_line (text, "State", stompy_status_state_to_string (self->report.state));
+  if (self->report.state == STOMPY_STATUS_STATE_KNOWN)
+    {
+      add_line (text, "Found", self->report_found ? "yes" : "no");
+      for (guint i = 0; i < G_N_ELEMENTS (report_conditions); i++)
+        add_line (text, report_conditions[i].label,
+                  self->report_conditions & report_conditions[i].condition ? "yes" : "no");
+      for (guint i = 0; i < G_N_ELEMENTS (athena_flaws); i++)
+        if (self->report_athena_flaws & athena_flaws[i].flaw)
+          add_line (text, "Athena flaw", athena_flaws[i].label);
+    }
+  add_error_line (text, stompy_status_poller_get_report_error (self));
+}
+
+static void
+describe_bucket (StompyStatusPoller *self,
+                 GString            *text)
+{
+  StompyCurChoice *choice = stompy_onboarding_get_cur_choice (self->model);
+  const StompyS3BucketStatus *status = self->bucket_status;
+
+  g_string_append (text, "\nBucket\n");
+  add_line (text, "Name", stompy_cur_choice_get_bucket (choice));
+  add_line (text, "State", stompy_status_state_to_string (self->bucket.state));
+  if (status != NULL)
+    {
+      StompyCheck matches = stompy_status_poller_get_region_matches (self);
+      g_autofree char *region = g_strdup_printf ("%s (as the report says: %s)",
+                                                 or_dash (status->region),
+                                                 stompy_check_to_string (matches));
+
+      add_line (text, "Exists", stompy_check_to_string (status->exists));
+      add_line (text, "Readable by this identity", status->accessible ? "yes" : "no");
+      add_line (text, "Region", region);
+      add_line (text, "Delivery policy in place", stompy_check_to_string (status->delivery_policy));
+      add_line (text, "Public access blocked",
+                stompy_check_to_string (status->public_access_blocked));
+      add_line (text, "First report delivered", stompy_check_to_string (status->delivered));
+    }
+  add_error_line (text, stompy_status_poller_get_bucket_error (self));
+}
+
+/* What AWS said when the poller has looked, else what the model recorded. */
+static void
+describe_stack (StompyStatusPoller *self,
+                GString            *text,
+                StompyProducts      product)
+{
+  StompyStackRecord *record = stompy_onboarding_get_stack (self->model, product);
+  StompyStackWatch *watch = stompy_status_poller_get_stack_watch (self, product);
+  StompyStack *stack = watch != NULL ? stompy_stack_watch_get_stack (watch) : NULL;
+  const char *role_arn = stompy_stack_record_get_role_arn (record);
+  gboolean pasted = stompy_stack_record_get_role_arn_pasted (record);
+  g_autofree char *status = NULL;
+  g_autofree char *role = NULL;
+
+  g_string_append_printf (text, "\nStack for %s\n", product == STOMPY_PRODUCT_ANALYSAVER
+                                                    ? "StompyAnalySaver" : "StompySpoTainer");
+  if (stack != NULL)
+    {
+      status = g_strdup_printf ("%s (read from AWS)", stack->status);
+      add_line (text, "Name", stack->stack_name);
+      add_line (text, "Id", stack->stack_id);
+      add_line (text, "Region", stompy_stack_record_get_region (record));
+      add_line (text, "Status", status);
+      add_line (text, "Reason", stack->status_reason);
+      if (stack->role_arn != NULL)
+        {
+          role_arn = stack->role_arn;
+          pasted = FALSE;
+        }
+    }
+  else
+    {
+      if (stompy_stack_record_get_status (record) != NULL)
+        status = g_strdup_printf ("%s (as last recorded)", stompy_stack_record_get_status (record));
+      add_line (text, "Name", stompy_stack_record_get_stack_name (record));
+      add_line (text, "Id", stompy_stack_record_get_stack_id (record));
+      add_line (text, "Region", stompy_stack_record_get_region (record));
+      add_line (text, "Status", status != NULL ? status : "not created");
+      add_line (text, "Reason", stompy_stack_record_get_status_reason (record));
+    }
+
+  if (watch != NULL)
+    {
+      guint done = 0, total = 0;
+      g_autofree char *progress = NULL;
+
+      if (stompy_stack_watch_get_failure_reason (watch) != NULL)
+        add_line (text, "Failure", stompy_stack_watch_get_failure_reason (watch));
+      stompy_stack_watch_get_progress (watch, &done, &total);
+      progress = g_strdup_printf ("%u of %u resources", done, total);
+      add_line (text, "Progress", progress);
+    }
+
+  if (role_arn != NULL)
+    role = g_strdup_printf ("%s (%s)", role_arn,
+                            pasted ? "pasted by the user" : "from the stack's outputs");
+  add_line (text, "RoleArn", role);
+  add_error_line (text, watch != NULL ? stompy_stack_watch_get_error (watch) : NULL);
+}
+
+static void
+describe_stompy (StompyStatusPoller *self,
+                 GString            *text)
+{
+  StompyConnection *connection = stompy_onboarding_get_connection (self->model);
+  const StompyAccountStatus *status = stompy_connection_get_status (connection);
+  const char *organization = stompy_onboarding_get_stompy_organization (self->model);
+  g_autofree char *user = NULL;
+
+  if (stompy_onboarding_get_stompy_email (self->model) != NULL)
+    user = g_strdup_printf ("%s (%s)", stompy_onboarding_get_stompy_email (self->model),
+                            organization != NULL ? organization : "-");
+
+  g_string_append (text, "\nStompy\n");
+  add_line (text, "User", user);
+  add_line (text, "Connect submitted", stompy_connection_get_submitted (connection) ? "yes" : "no");
+  add_line (text, "Account", stompy_connection_get_account_id (connection));
+  add_line (text, "Status", status != NULL ? status->status : "no answer yet");
+  for (guint i = 0; status != NULL && i < status->checks->len; i++)
+    {
+      const StompyAccountCheck *check = g_ptr_array_index (status->checks, i);
+      g_autofree char *label = g_strdup_printf ("Check %s", check->id);
+      g_autofree char *value = NULL;
+
+      if (check->message != NULL && *check->message != '\0')
+        value = g_strdup_printf ("%s — %s", check->status, check->message);
+      else
+        value = g_strdup (check->status);
+      add_line (text, label, value);
+    }
+  add_error_line (text, self->stompy_error);
+}
+
+char *
+stompy_status_poller_describe_at (StompyStatusPoller *self,
+                                  GDateTime          *now)
+{
+  StompyProducts products;
+  g_autoptr(GDateTime) utc = NULL;
+  g_autofree char *date = NULL;
+  GString *text;
+
+  g_return_val_if_fail (STOMPY_IS_STATUS_POLLER (self), NULL);
+  g_return_val_if_fail (now != NULL, NULL);
+
+  products = stompy_onboarding_get_products (self->model);
+  utc = g_date_time_to_utc (now);
+  date = g_date_time_format (utc, "%Y-%m-%d %H:%M:%S UTC");
+
+  text = g_string_new ("Stompy Connect details for support\n");
+  add_line (text, "App version", PACKAGE_VERSION);
+  add_line (text, "Date", date);
+  g_string_append (text, "\n");
+
+  describe_account (self, text);
+  if (products & STOMPY_PRODUCT_ANALYSAVER)
+    {
+      describe_report (self, text);
+      describe_bucket (self, text);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (stack_products); i++)
+    if (products & stack_products[i])
+      describe_stack (self, text, stack_products[i]);
+  describe_stompy (self, text);
+
+  return g_string_free (text, FALSE);
+}
+
+char *
+stompy_status_poller_describe (StompyStatusPoller *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  return stompy_status_poller_describe_at (self, now);
+}
+
 /* ------------------------------------------------------------------ GObject */
 
 static void
@@ -1116,6 +1491,8 @@ stompy_status_poller_constructed (GObject *object)
   for (guint i = 0; i < G_N_ELEMENTS (stack_products); i++)
     g_signal_connect_object (stompy_onboarding_get_stack (self->model, stack_products[i]),
                              "notify", G_CALLBACK (stacks_notify_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (stompy_onboarding_get_connection (self->model), "notify",
+                           G_CALLBACK (connection_notify_cb), self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -1131,6 +1508,7 @@ stompy_status_poller_dispose (GObject *object)
         g_signal_handlers_disconnect_by_data (stompy_onboarding_get_stack (self->model,
                                                                            stack_products[i]),
                                               self);
+      g_signal_handlers_disconnect_by_data (stompy_onboarding_get_connection (self->model), self);
     }
 
   stompy_status_poller_stop (self);
@@ -1147,6 +1525,7 @@ stompy_status_poller_finalize (GObject *object)
 
   g_clear_error (&self->bucket.error);
   g_clear_error (&self->report.error);
+  g_clear_error (&self->stompy_error);
   g_clear_pointer (&self->bucket_status, stompy_s3_bucket_status_free);
   g_free (self->report_region);
   g_clear_pointer (&self->context, g_main_context_unref);

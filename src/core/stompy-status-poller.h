@@ -16,6 +16,12 @@
  * nothing. Without a client (guided mode) every part is UNCHECKED: what the
  * model holds is all there is.
  *
+ * Stompy's verification checks are the one part it never asks about: the
+ * Connect page's StompyConnectionWatch polls Stompy and writes each answer
+ * into the model's StompyConnection, and the poller only passes the model's
+ * notifications on as STOMPY_STATUS_PART_STOMPY, so that readers update every
+ * part the same way.
+ *
  * Everything runs on the thread-default main context of the thread that
  * created the poller; dispose cancels every request and timer.
  */
@@ -31,18 +37,18 @@ G_BEGIN_DECLS
 #define STOMPY_STATUS_POLLER_DELIVERY_FIRST_DELAY_MS (30 * 1000)
 #define STOMPY_STATUS_POLLER_DELIVERY_MAX_DELAY_MS   (5 * 60 * 1000)
 
-/* The parts of the status, as the "changed" signal names them. Issue 4 adds
- * Stompy's verification checks as one more part. */
+/* The parts of the status, as the "changed" signal names them. */
 typedef enum /*< flags >*/
 {
   STOMPY_STATUS_PART_NONE   = 0,
   STOMPY_STATUS_PART_BUCKET = 1 << 0,
   STOMPY_STATUS_PART_REPORT = 1 << 1,
   STOMPY_STATUS_PART_STACKS = 1 << 2,
+  STOMPY_STATUS_PART_STOMPY = 1 << 3,  /* the model's connection, or the Stompy error */
 } StompyStatusParts;
 
 #define STOMPY_STATUS_PARTS_ALL (STOMPY_STATUS_PART_BUCKET | STOMPY_STATUS_PART_REPORT | \
-                                 STOMPY_STATUS_PART_STACKS)
+                                 STOMPY_STATUS_PART_STACKS | STOMPY_STATUS_PART_STOMPY)
 
 /* Where one part (bucket or report) stands. */
 typedef enum
@@ -120,6 +126,27 @@ const GError       *stompy_status_poller_get_report_error  (StompyStatusPoller *
  * until then NULL, never the watch of the stack the record named before). */
 StompyStackWatch   *stompy_status_poller_get_stack_watch (StompyStatusPoller *self,
                                                           StompyProducts      product);
+
+/* ---- Stompy (never asked here: see above) */
+/* The last error of Connect or of following its checks, kept for the panel
+ * and for describe() by whoever talks to Stompy (the Connect page); NULL
+ * forgets it. It is forgotten too when the model's connection records an
+ * answer other than the one it held, or is cleared. */
+void                stompy_status_poller_set_stompy_error (StompyStatusPoller *self,
+                                                           const GError       *error);
+const GError       *stompy_status_poller_get_stompy_error (StompyStatusPoller *self);
+
+/* ---- for support */
+/* A plain-text summary of everything above and of the model (app version,
+ * date in UTC, account and identity, region, products, the report, the
+ * bucket, each stack, Stompy's status and checks, each part's last error
+ * with its AWS or Stompy request id), for the "Copy Details" action. Never
+ * a secret: the model and the errors hold none, and the client's
+ * credentials are not read. Labels are in English on purpose (see the .c). */
+char               *stompy_status_poller_describe (StompyStatusPoller *self) G_GNUC_WARN_UNUSED_RESULT;
+/* The same at @now (converted to UTC), for tests. */
+char               *stompy_status_poller_describe_at (StompyStatusPoller *self,
+                                                      GDateTime          *now) G_GNUC_WARN_UNUSED_RESULT;
 
 /* The wait before delivery check number @index (0-based): 30 s × 2^n, ≤ 5 min. */
 guint               stompy_status_poller_delivery_backoff_ms (guint index);
