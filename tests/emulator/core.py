@@ -54,7 +54,7 @@ def new_aws_request_id():
 
 
 FAULT_KINDS = ("throttle", "http500", "http503", "reset", "delay", "malformed", "truncated",
-               "skew", "expired_token", "rate_limited", "stack_fail")
+               "skew", "expired_token", "rate_limited", "stack_fail", "validation_failed")
 # Kinds a service takes itself when the matching work happens (the next stack created
 # fails), rather than the request front end.
 DEFERRED_KINDS = ("stack_fail",)
@@ -62,7 +62,8 @@ DEFERRED_KINDS = ("stack_fail",)
 
 class Fault:
     def __init__(self, target, kind, count=1, delay_ms=0, retry_after=1, skew_seconds=0,
-                 reason=None, resource=None):
+                 reason=None, resource=None, fields=None):
+        self.fields = fields
         self.reason = reason
         self.resource = resource
         self.target = target
@@ -81,6 +82,8 @@ class Fault:
                "skew_seconds": self.skew_seconds}
         if self.kind == "stack_fail":
             obj.update(reason=self.reason, resource=self.resource)
+        if self.kind == "validation_failed":
+            obj.update(fields=dict(self.fields))
         return obj
 
 
@@ -117,9 +120,19 @@ def parse_fault(obj):
             raise FaultError("'reason' must be a non-empty string")
         if resource is not None and (not isinstance(resource, str) or not resource):
             raise FaultError("'resource' must be a logical resource id")
+    fields = obj.get("fields")
+    if kind == "validation_failed":
+        # Only the Stompy API answers 422 validation_failed; an AWS operation has no such error.
+        if not target.startswith("stompy:"):
+            raise FaultError("a 'validation_failed' fault targets a Stompy operation "
+                             "such as 'stompy:POST /aws/accounts'")
+        if (not isinstance(fields, dict) or not fields
+                or not all(isinstance(k, str) and k and isinstance(v, str) and v
+                           for k, v in fields.items())):
+            raise FaultError("'fields' must be a non-empty object of field → message")
     return Fault(target, kind, count=integer("count", 1, 1), delay_ms=integer("delay_ms", 0, 0),
                  retry_after=integer("retry_after", 1, 0), skew_seconds=skew,
-                 reason=reason, resource=resource)
+                 reason=reason, resource=resource, fields=fields)
 
 
 class Faults:

@@ -316,6 +316,9 @@ class Call:
         elif kind == "expired_token":
             err = ApiError(401, "token_expired",
                            headers=[("WWW-Authenticate", 'Bearer error="invalid_token"')])
+        elif kind == "validation_failed":
+            # The fault's messages are sent as given, whatever the caller's language.
+            err = ApiError(422, "validation_failed", details={"fields": dict(fault.fields)})
         else:
             raise AssertionError(kind)
         return self.error_response(err)

@@ -627,6 +627,30 @@ class StompyApi(EmulatorTest):
         self.assertApiError(self.api("GET", "/aws/accounts", token=fresh), 401, "token_expired")
         self.assertEqual(self.api("GET", "/aws/accounts", token=fresh).status, 200)
 
+    def test_validation_failed_fault(self):
+        token = self.sign_in()
+        role_message = "This role does not trust Stompy's principal."
+        self.fault(target="stompy:POST /aws/accounts", kind="validation_failed",
+                   fields={"analysaver.role_arn": role_message})
+        error = self.assertApiError(
+            self.api("POST", "/aws/accounts", connect_body(), token=token,
+                     headers=[("Idempotency-Key", "k-invalid")]), 422, "validation_failed")
+        self.assertEqual(error["details"], {"fields": {"analysaver.role_arn": role_message}})
+        self.assertEqual(self.stats()["creations"].get("stompy:aws_account", 0), 0)
+        # Taken once: the next request is handled as usual.
+        reply = self.api("POST", "/aws/accounts", connect_body(), token=token,
+                         headers=[("Idempotency-Key", "k-valid")])
+        self.assertEqual(reply.status, 201, reply.body)
+        for bad in ({"target": "stompy:POST /aws/accounts", "kind": "validation_failed"},
+                    {"target": "stompy:POST /aws/accounts", "kind": "validation_failed",
+                     "fields": {}},
+                    {"target": "stompy:POST /aws/accounts", "kind": "validation_failed",
+                     "fields": {"account_id": 12}},
+                    {"target": "sts:GetCallerIdentity", "kind": "validation_failed",
+                     "fields": {"account_id": "Wrong."}}):
+            reply = self.raw("POST", "/_emulator/faults", json.dumps(bad).encode())
+            self.assertEqual(reply.status, 400, bad)
+
     def test_sign_out_revokes(self):
         token = self.sign_in()
         reply = self.api("DELETE", "/sessions/current", token=token,
