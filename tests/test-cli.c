@@ -1574,6 +1574,33 @@ static const ConnectUsageCase connect_usage_cases[] = {
       "--acknowledge-iam", NULL }, "is not valid" },
   { "unknown-answer", { "connect", "--answers", "@unknown", NULL }, "unknown answer" },
   { "answer-wrong-type", { "connect", "--answers", "@wrong-type", NULL }, "must be true or false" },
+  { "role-arn-without-guided",
+    { "connect", "--spotainer", "--spotainer-role-arn", SPOTAINER_ROLE_ARN, "--acknowledge-iam",
+      NULL }, "--spotainer-role-arn is for guided mode" },
+  { "guided-without-account-id", { "connect", "--guided", "--spotainer", NULL },
+    "add --account-id" },
+  { "guided-short-account-id",
+    { "connect", "--guided", "--spotainer", "--account-id", "21098765432", NULL },
+    "An AWS account ID has exactly 12 digits." },
+  { "guided-user-arn",
+    { "connect", "--guided", "--spotainer", "--account-id", MGMT_ACCOUNT,
+      "--spotainer-role-arn", "arn:aws:iam::" MGMT_ACCOUNT ":user/ops-admin", NULL },
+    "not a role" },
+  { "guided-role-arn-with-spaces",
+    { "connect", "--guided", "--spotainer", "--account-id", MGMT_ACCOUNT,
+      "--spotainer-role-arn", " " SPOTAINER_ROLE_ARN, NULL }, "Remove the spaces" },
+  { "guided-role-arn-of-unchosen-product",
+    { "connect", "--guided", "--spotainer", "--account-id", MGMT_ACCOUNT,
+      "--analysaver-role-arn", ANALYSAVER_ROLE_ARN, NULL }, "add --analysaver" },
+  { "guided-bad-report-name",
+    { "connect", "--guided", "--analysaver", "--account-id", MGMT_ACCOUNT, "--report",
+      "stompy cur", "--bucket", CONNECT_BUCKET, NULL }, "The report name “stompy cur” is not valid" },
+  { "guided-bad-region",
+    { "connect", "--guided", "--spotainer", "--account-id", MGMT_ACCOUNT, "--region",
+      "mars-north-1", NULL }, "not an AWS region name" },
+  { "guided-with-existing-report",
+    { "connect", "--guided", "--analysaver", "--account-id", MGMT_ACCOUNT,
+      "--existing-report", "stompy-ready-cur", NULL }, "need AWS credentials" },
 };
 
 static void
@@ -1606,6 +1633,8 @@ test_connect_usage (StateFixture  *fixture,
   g_assert_cmpint (run.status, ==, 2);
   g_assert_nonnull (strstr (run.err, c->message));
   /* Nothing reached AWS or Stompy. */
+  g_assert_cmpint (stompy_test_emulator_count_requests (emulator, "stompy:GET /aws/onboarding"),
+                   ==, 0);
   g_assert_cmpint (stompy_test_emulator_count_requests (emulator, "sts:GetCallerIdentity"), ==, 0);
   g_assert_cmpint (stompy_test_emulator_count_requests (emulator, "stompy:POST /aws/accounts"),
                    ==, 0);
@@ -1626,6 +1655,275 @@ test_connect_needs_yes (StateFixture  *fixture,
   g_assert_nonnull (strstr (run.err, "billingreports.amazonaws.com"));
   g_assert_nonnull (strstr (run.err, "--yes"));
   g_assert_cmpint (creations ("s3:bucket"), ==, 0);
+  g_assert_cmpint (creations ("stompy:aws_account"), ==, 0);
+  logout (fixture);
+}
+
+/* ------------------------------------------------------------- connect, guided */
+
+#define OTHER_CORP_ACCOUNT "999988887777"
+
+/* Runs the CLI as a user without AWS credentials: no profile, no keys. */
+static void
+run_guided (Run                *run,
+            StateFixture       *fixture,
+            const char * const *args)
+{
+  run_cli (run, NULL, ENV ("XDG_STATE_HOME", fixture->state_home,
+                           "AWS_CONFIG_FILE", "/nonexistent/aws-config",
+                           "AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws-credentials"),
+           args);
+}
+
+/* Nothing was asked of AWS: everything came from the console, typed back. */
+static void
+assert_no_aws_requests (void)
+{
+  g_assert_cmpint (stompy_test_emulator_count_requests (emulator, "sts:GetCallerIdentity"), ==, 0);
+  g_assert_cmpint (stompy_test_emulator_count_requests (emulator, "cloudformation:CreateStack"),
+                   ==, 0);
+  g_assert_cmpint (stompy_test_emulator_count_requests (emulator, "cloudformation:DescribeStacks"),
+                   ==, 0);
+  g_assert_cmpint (creations ("s3:bucket"), ==, 0);
+  g_assert_cmpint (creations ("cur:report"), ==, 0);
+}
+
+typedef struct
+{
+  const char *name;
+  gboolean    analysaver;
+  gboolean    spotainer;
+  const char *expected_status;
+} GuidedCase;
+
+static const GuidedCase guided_cases[] = {
+  { "analysaver", TRUE, FALSE, "waiting_for_data" },
+  { "spotainer", FALSE, TRUE, "connected" },
+  { "both", TRUE, TRUE, "waiting_for_data" },
+};
+
+/* The state file as the app's guided mode writes it. */
+static void
+assert_guided_state (StateFixture     *fixture,
+                     const GuidedCase *c)
+{
+  g_autoptr(JsonNode) state = load_state (fixture);
+  JsonObject *root = json_node_get_object (state);
+
+  g_assert_cmpstr (json_object_get_string_member (root, "credential_source"), ==, "guided");
+  g_assert_cmpstr (json_object_get_string_member (root, "account_id"), ==, MGMT_ACCOUNT);
+  g_assert_true (json_object_get_null_member (root, "identity"));
+
+  if (c->analysaver)
+    {
+      JsonObject *cur = state_member (state, "analysaver", "cur");
+      JsonObject *stack = state_member (state, "analysaver", "stack");
+
+      g_assert_cmpstr (json_object_get_string_member (cur, "origin"), ==, "pasted");
+      g_assert_cmpstr (json_object_get_string_member (cur, "kind"), ==, "legacy");
+      g_assert_cmpstr (json_object_get_string_member (cur, "report_name"), ==, "stompy-cur");
+      g_assert_cmpstr (json_object_get_string_member (cur, "bucket"), ==, CONNECT_BUCKET);
+      g_assert_cmpstr (json_object_get_string_member (cur, "prefix"), ==, "cur");
+      g_assert_cmpstr (json_object_get_string_member (cur, "region"), ==, "ap-southeast-1");
+      g_assert_cmpstr (json_object_get_string_member (stack, "role-arn"), ==, ANALYSAVER_ROLE_ARN);
+      g_assert_true (json_object_get_boolean_member (stack, "role-arn-pasted"));
+      g_assert_cmpstr (json_object_get_string_member (stack, "stack-name"), ==, "StompyAnalySaver");
+      g_assert_cmpstr (json_object_get_string_member (stack, "region"), ==, "ap-southeast-1");
+    }
+  if (c->spotainer)
+    {
+      JsonObject *stack = state_member (state, "spotainer", "stack");
+
+      g_assert_cmpstr (json_object_get_string_member (stack, "role-arn"), ==, SPOTAINER_ROLE_ARN);
+      g_assert_true (json_object_get_boolean_member (stack, "role-arn-pasted"));
+      g_assert_cmpstr (json_object_get_string_member (stack, "stack-name"), ==, "StompySpoTainer");
+    }
+}
+
+/* Guided mode end to end for one product combination: pasted values on the
+ * command line, then again from an answers file that names only the account
+ * and the products (the rest is resumed from the state file). */
+static void
+test_connect_guided (StateFixture  *fixture,
+                     gconstpointer  data)
+{
+  const GuidedCase *c = data;
+  g_autofree char *answers = g_build_filename (fixture->state_home, "answers.json", NULL);
+  g_autofree char *answers_text = NULL;
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  login (fixture);
+
+  g_ptr_array_add (args, "connect");
+  g_ptr_array_add (args, "--guided");
+  g_ptr_array_add (args, "--account-id");
+  g_ptr_array_add (args, MGMT_ACCOUNT);
+  if (c->analysaver)
+    {
+      const char *more[] = {
+        "--analysaver", "--analysaver-role-arn", ANALYSAVER_ROLE_ARN, "--report", "stompy-cur",
+        "--bucket", CONNECT_BUCKET, "--prefix", "cur", "--region", "ap-southeast-1",
+      };
+
+      for (guint i = 0; i < G_N_ELEMENTS (more); i++)
+        g_ptr_array_add (args, (gpointer) more[i]);
+    }
+  if (c->spotainer)
+    {
+      g_ptr_array_add (args, "--spotainer");
+      g_ptr_array_add (args, "--spotainer-role-arn");
+      g_ptr_array_add (args, SPOTAINER_ROLE_ARN);
+    }
+  g_ptr_array_add (args, "--json");
+  g_ptr_array_add (args, NULL);
+
+  {
+    g_auto(Run) run = { 0, };
+
+    run_guided (&run, fixture, (const char * const *) args->pdata);
+    g_assert_cmpint (run.status, ==, 0);
+    assert_connect_result (run.out, c->expected_status, c->analysaver, c->spotainer);
+    assert_connect_state (fixture, c->expected_status);
+    assert_guided_state (fixture, c);
+  }
+
+  answers_text = g_strdup_printf ("{ \"guided\": true, \"account-id\": \"" MGMT_ACCOUNT "\", "
+                                  "  \"analysaver\": %s, \"spotainer\": %s }",
+                                  c->analysaver ? "true" : "false",
+                                  c->spotainer ? "true" : "false");
+  g_file_set_contents (answers, answers_text, -1, &error);
+  g_assert_no_error (error);
+
+  {
+    g_auto(Run) run = { 0, };
+
+    run_guided (&run, fixture, ARGS ("connect", "--answers", answers, "--json"));
+    g_assert_cmpint (run.status, ==, 0);
+    assert_connect_result (run.out, c->expected_status, c->analysaver, c->spotainer);
+    assert_guided_state (fixture, c);
+  }
+
+  /* Connected once, and AWS never asked. */
+  g_assert_cmpint (creations ("stompy:aws_account"), ==, 1);
+  assert_no_aws_requests ();
+
+  logout (fixture);
+  g_unlink (answers);
+}
+
+/* A RoleArn pasted from another account's console: exit 2 naming both
+ * accounts, and nothing sent. */
+static void
+test_connect_guided_wrong_account (StateFixture  *fixture,
+                                   gconstpointer  data)
+{
+  g_auto(Run) run = { 0, };
+
+  run_guided (&run, fixture, ARGS ("connect", "--guided", "--account-id", MGMT_ACCOUNT,
+                                   "--spotainer", "--spotainer-role-arn",
+                                   "arn:aws:iam::345678901234:role/StompySpoTainerRole"));
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "--spotainer-role-arn"));
+  g_assert_nonnull (strstr (run.err, "This role belongs to the AWS account 345678901234, not to "
+                                     MGMT_ACCOUNT));
+  g_assert_cmpint (stompy_test_emulator_count_requests (emulator, "stompy:GET /aws/onboarding"),
+                   ==, 0);
+  g_assert_cmpint (stompy_test_emulator_count_requests (emulator, "stompy:POST /aws/accounts"),
+                   ==, 0);
+}
+
+/* The emulator's template URL at @path, percent-encoded as in a console link. */
+static char *
+template_url_escaped (const char *path)
+{
+  g_autofree char *url = g_strconcat (stompy_test_emulator_get_url (emulator), path, NULL);
+
+  return g_uri_escape_string (url, NULL, FALSE);
+}
+
+/* What is missing is explained with the console's pages and the stacks'
+ * quick-create links built from Stompy's onboarding facts; exit 2, nothing
+ * connected or recorded. */
+static void
+test_connect_guided_missing (StateFixture  *fixture,
+                             gconstpointer  data)
+{
+  g_autofree char *state_path = g_build_filename (fixture->state_home, "stompy-connect",
+                                                  "state.json", NULL);
+  g_autofree char *spotainer_template = NULL;
+  g_autofree char *analysaver_template = NULL;
+
+  login (fixture);
+
+  {
+    g_auto(Run) run = { 0, };
+    g_autofree char *expected = NULL;
+
+    run_guided (&run, fixture, ARGS ("connect", "--guided", "--account-id", MGMT_ACCOUNT,
+                                     "--spotainer"));
+    g_assert_cmpint (run.status, ==, 2);
+    spotainer_template = template_url_escaped ("/stompy-templates/spotainer/v2.json");
+    expected = g_strconcat ("https://ap-southeast-1.console.aws.amazon.com/cloudformation/home"
+                            "?region=ap-southeast-1#/stacks/create/review?templateURL=",
+                            spotainer_template, "&stackName=StompySpoTainer", NULL);
+    g_assert_nonnull (strstr (run.err, expected));
+    g_assert_nonnull (strstr (run.err, "&param_ExternalId=stp-ext-5b1e0c9a7d"));
+    g_assert_nonnull (strstr (run.err, "--spotainer-role-arn"));
+    /* SpoTainer needs no report. */
+    g_assert_null (strstr (run.err, "billing/home#/reports"));
+  }
+
+  {
+    g_auto(Run) run = { 0, };
+
+    /* No report yet: the billing and report pages, and no link without a bucket. */
+    run_guided (&run, fixture, ARGS ("connect", "--guided", "--account-id", MGMT_ACCOUNT,
+                                     "--analysaver"));
+    g_assert_cmpint (run.status, ==, 2);
+    g_assert_nonnull (strstr (run.err, "https://console.aws.amazon.com/billing/home#/account"));
+    g_assert_nonnull (strstr (run.err, "https://console.aws.amazon.com/billing/home#/reports"));
+    g_assert_nonnull (strstr (run.err, "--report NAME --bucket NAME"));
+    g_assert_null (strstr (run.err, "cloudformation/home"));
+  }
+
+  {
+    g_auto(Run) run = { 0, };
+
+    /* The report given: AnalySaver's link carries its bucket. */
+    run_guided (&run, fixture, ARGS ("connect", "--guided", "--account-id", MGMT_ACCOUNT,
+                                     "--analysaver", "--report", "stompy-cur", "--bucket",
+                                     CONNECT_BUCKET));
+    g_assert_cmpint (run.status, ==, 2);
+    analysaver_template = template_url_escaped ("/stompy-templates/analysaver/v3.json");
+    g_assert_nonnull (strstr (run.err, analysaver_template));
+    g_assert_nonnull (strstr (run.err, "&stackName=StompyAnalySaver"));
+    g_assert_nonnull (strstr (run.err, "&param_CurBucketName=" CONNECT_BUCKET));
+    g_assert_nonnull (strstr (run.err, "--analysaver-role-arn"));
+    g_assert_null (strstr (run.err, "billing/home#/reports"));
+  }
+
+  g_assert_cmpint (stompy_test_emulator_count_requests (emulator, "stompy:POST /aws/accounts"),
+                   ==, 0);
+  assert_no_aws_requests ();
+  g_assert_false (g_file_test (state_path, G_FILE_TEST_EXISTS));
+
+  logout (fixture);
+}
+
+/* An account connected to another organization: exit 1 naming it. */
+static void
+test_connect_guided_connected_elsewhere (StateFixture  *fixture,
+                                         gconstpointer  data)
+{
+  g_auto(Run) run = { 0, };
+
+  login (fixture);
+  run_guided (&run, fixture, ARGS ("connect", "--guided", "--account-id", OTHER_CORP_ACCOUNT,
+                                   "--spotainer", "--spotainer-role-arn",
+                                   "arn:aws:iam::" OTHER_CORP_ACCOUNT ":role/StompySpoTainerRole"));
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "“Other Corp”"));
   g_assert_cmpint (creations ("stompy:aws_account"), ==, 0);
   logout (fixture);
 }
@@ -1759,6 +2057,19 @@ main (int    argc,
   ADD_STATE_TEST ("/cli/connect/both-from-answers-file-twice", test_connect_both_from_answers);
   ADD_STATE_TEST ("/cli/connect/failed-check-exits-1", test_connect_failed_check);
   ADD_STATE_TEST ("/cli/connect/new-report-without-yes-exits-2", test_connect_needs_yes);
+  for (guint i = 0; i < G_N_ELEMENTS (guided_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/cli/connect/guided/%s-with-pasted-values-twice",
+                                               guided_cases[i].name);
+      g_test_add (path, StateFixture, &guided_cases[i], state_setup, test_connect_guided,
+                  state_teardown);
+    }
+  ADD_STATE_TEST ("/cli/connect/guided/role-arn-of-another-account-exits-2",
+                  test_connect_guided_wrong_account);
+  ADD_STATE_TEST ("/cli/connect/guided/missing-values-print-console-links-and-exit-2",
+                  test_connect_guided_missing);
+  ADD_STATE_TEST ("/cli/connect/guided/account-of-another-organization-exits-1",
+                  test_connect_guided_connected_elsewhere);
   for (guint i = 0; i < G_N_ELEMENTS (connect_usage_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/cli/connect/usage/%s-exits-2",

@@ -13,6 +13,7 @@
 
 #include "stompy-api-client.h"
 #include "stompy-aws-client.h"
+#include "stompy-cloudformation.h"
 #include "stompy-cur.h"
 #include "stompy-onboarding.h"
 
@@ -27,6 +28,8 @@ G_BEGIN_DECLS
 
 /* The page of the root-only account setting CUR access depends on. */
 #define STOMPY_CLI_BILLING_SETTINGS_URL "https://console.aws.amazon.com/billing/home#/account"
+/* The console's Cost and Usage Reports page (guided mode). */
+#define STOMPY_CLI_CUR_CONSOLE_URL "https://console.aws.amazon.com/billing/home#/reports"
 
 /* ------------------------------------------------------- running async calls */
 
@@ -217,6 +220,17 @@ int                   stompy_cli_cur_check_names (const char *command,
                                                   const char *prefix,
                                                   gboolean    data_export);
 gboolean              stompy_cli_stack_name_is_valid (const char *name);
+/* The role stack's name Stompy proposes for @product, else the product's. */
+const char           *stompy_cli_stack_default_name  (const StompyOnboardingInfo *info,
+                                                      StompyProducts              product);
+/* @product's stack as Stompy's template wants it: the template URL and the
+ * ExternalId, StompyPrincipalAccountId (and, for AnalySaver, CurBucketName)
+ * parameters. Also the console's quick-create link is built from it. */
+StompyStackRequest   *stompy_cli_stack_request_new   (const StompyOnboardingInfo *info,
+                                                      StompyProducts              product,
+                                                      const char                 *stack_name,
+                                                      const char                 *cur_bucket,
+                                                      const char                 *token) G_GNUC_WARN_UNUSED_RESULT;
 
 /* ------------------------------------------------------------------ commands */
 

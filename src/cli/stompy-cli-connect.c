@@ -5,6 +5,9 @@
  *       [--region REGION] [--acknowledge-iam] [--yes]
  *       [--analysaver-stack-name NAME] [--spotainer-stack-name NAME]
  *       [--profile NAME] [--json] [--dry-run]
+ *   stompy-connect-cli connect --guided --account-id ID [--analysaver] [--spotainer]
+ *       [--report NAME --bucket NAME [--prefix P] [--region R] [--data-export]]
+ *       [--analysaver-role-arn ARN] [--spotainer-role-arn ARN] [--json] [--dry-run]
  *   stompy-connect-cli status [--profile NAME] [--json]
  *
  * "connect" is the whole wizard without a window: the report step and the
@@ -16,6 +19,13 @@
  * ("analysaver": true, "report": "stompy-cur", …); options given on the
  * command line win over it. --dry-run sends nothing: it prints what Connect
  * would send from what the state file holds (and the products chosen here).
+ *
+ * --guided is the app's guided mode for a user without AWS credentials: the
+ * report and the role stacks are made in the AWS console and their names and
+ * RoleArns typed back, each checked as the app checks it (a bad one is a
+ * usage error, and nothing is sent). What is missing is explained with the
+ * console pages and the stacks' quick-create links (which need Stompy's
+ * onboarding facts, so "login" first). Then Connect as above.
  *
  * "status" prints what the status panel shows for the state file's account:
  * the bucket, the report, each chosen product's stack (one look each, through
@@ -32,11 +42,15 @@
 #include "stompy-bucket-policy.h"
 #include "stompy-connection-watch.h"
 #include "stompy-error.h"
+#include "stompy-error-messages.h"
+#include "stompy-http.h"
 #include "stompy-json-read.h"
 #include "stompy-status-poller.h"
 #include "stompy-cli-common.h"
 
 #define DEFAULT_PREFIX "cur"
+/* Guided mode's region when none is given: the app's default region. */
+#define DEFAULT_REGION "ap-southeast-1"
 
 /* ------------------------------------------------------------------ options */
 
@@ -58,6 +72,10 @@ typedef struct
   char     *profile;
   gboolean  json;
   gboolean  dry_run;
+  gboolean  guided;
+  char     *account_id;
+  char     *analysaver_role_arn;
+  char     *spotainer_role_arn;
 } Answers;
 
 static void
@@ -72,6 +90,9 @@ answers_clear (Answers *answers)
   g_free (answers->analysaver_stack_name);
   g_free (answers->spotainer_stack_name);
   g_free (answers->profile);
+  g_free (answers->account_id);
+  g_free (answers->analysaver_role_arn);
+  g_free (answers->spotainer_role_arn);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Answers, answers_clear)
@@ -98,6 +119,10 @@ static const AnswerMember answer_members[] = {
   { "analysaver-stack-name", G_STRUCT_OFFSET (Answers, analysaver_stack_name), TRUE },
   { "spotainer-stack-name", G_STRUCT_OFFSET (Answers, spotainer_stack_name), TRUE },
   { "profile", G_STRUCT_OFFSET (Answers, profile), TRUE },
+  { "guided", G_STRUCT_OFFSET (Answers, guided), FALSE },
+  { "account-id", G_STRUCT_OFFSET (Answers, account_id), TRUE },
+  { "analysaver-role-arn", G_STRUCT_OFFSET (Answers, analysaver_role_arn), TRUE },
+  { "spotainer-role-arn", G_STRUCT_OFFSET (Answers, spotainer_role_arn), TRUE },
 };
 
 /* Fills what the command line left unset from @path. Returns -1, else the
@@ -458,6 +483,221 @@ print_connect_error (const GError *error,
   return STOMPY_CLI_EXIT_FAILED;
 }
 
+/* ------------------------------------------------------------------ guided mode */
+
+/* The values only guided mode takes: in automatic mode the account comes from
+ * the credentials and each RoleArn from its stack's outputs. */
+static const struct
+{
+  const char *option;
+  gsize       offset;
+} guided_only[] = {
+  { "--account-id", G_STRUCT_OFFSET (Answers, account_id) },
+  { "--analysaver-role-arn", G_STRUCT_OFFSET (Answers, analysaver_role_arn) },
+  { "--spotainer-role-arn", G_STRUCT_OFFSET (Answers, spotainer_role_arn) },
+};
+
+static int
+usage_bad_value (const char *command,
+                 const char *option,
+                 const char *value,
+                 const char *reason)
+{
+  g_autofree char *message =
+    /* TRANSLATORS: the first %s is an option such as --account-id, the second
+     * the value given, the third why it is not valid (a sentence). */
+    g_strdup_printf (_("%s “%s” is not valid: %s"), option, value, reason);
+
+  return stompy_cli_usage_error (command, message);
+}
+
+/* Each pasted value checked as the app checks it, before anything is sent.
+ * Returns -1 when all are valid, else the usage error's status. */
+static int
+check_guided_usage (const char *command,
+                    Answers    *a)
+{
+  StompyInvalidReason reason = STOMPY_INVALID_NONE;
+  const struct
+  {
+    const char *option;
+    const char *value;
+    gboolean    chosen;
+    const char *product_option;
+  } arns[] = {
+    { "--analysaver-role-arn", a->analysaver_role_arn, a->analysaver, "--analysaver" },
+    { "--spotainer-role-arn", a->spotainer_role_arn, a->spotainer, "--spotainer" },
+  };
+
+  if (a->existing_report != NULL || a->profile != NULL)
+    return stompy_cli_usage_error (command, _("--existing-report and --profile need AWS "
+                                              "credentials: in guided mode, give the report "
+                                              "made in the console with --report, --bucket, "
+                                              "--prefix and --region"));
+
+  if (a->account_id == NULL)
+    return stompy_cli_usage_error (command, _("Guided mode needs the AWS account’s ID: add "
+                                              "--account-id with its 12 digits"));
+  if (!stompy_validate_account_id (a->account_id, &reason, NULL))
+    return usage_bad_value (command, "--account-id", a->account_id,
+                            stompy_invalid_reason_sentence (reason));
+
+  for (guint i = 0; i < G_N_ELEMENTS (arns); i++)
+    {
+      g_autofree char *found = NULL;
+      g_autofree char *sentence = NULL;
+      StompyRoleArnProblem problem;
+
+      if (arns[i].value == NULL)
+        continue;
+      if (!arns[i].chosen)
+        {
+          g_autofree char *message =
+            /* TRANSLATORS: the first %s is an option such as --spotainer-role-arn, the
+             * second the option that chooses its product, such as --spotainer. */
+            g_strdup_printf (_("%s is for a product that is not chosen: add %s"),
+                             arns[i].option, arns[i].product_option);
+          return stompy_cli_usage_error (command, message);
+        }
+
+      problem = stompy_role_arn_check (arns[i].value, a->account_id, &found);
+      if (problem == STOMPY_ROLE_ARN_OK)
+        continue;
+      sentence = stompy_role_arn_problem_sentence (problem, a->account_id, found);
+      return usage_bad_value (command, arns[i].option, arns[i].value, sentence);
+    }
+
+  if (a->region != NULL && !stompy_aws_region_is_valid (a->region))
+    {
+      /* TRANSLATORS: %s is what the user gave as region. */
+      g_autofree char *message = g_strdup_printf (_("“%s” is not an AWS region name (such as "
+                                                    "ap-southeast-1)"), a->region);
+      return stompy_cli_usage_error (command, message);
+    }
+
+  return -1;
+}
+
+/* A RoleArn recorded earlier for this account, pasted or read from the stack. */
+static const char *
+recorded_role_arn (StompyOnboarding *state,
+                   StompyProducts    product,
+                   const char       *account_id)
+{
+  const char *arn = stompy_stack_record_get_role_arn (stompy_onboarding_get_stack (state, product));
+
+  if (g_strcmp0 (stompy_onboarding_get_account_id (state), account_id) != 0
+      || stompy_role_arn_check (arn, account_id, NULL) != STOMPY_ROLE_ARN_OK)
+    return NULL;
+
+  return arn;
+}
+
+/* Prints the quick-create link of @product's stack, or why there is none yet. */
+static void
+print_stack_guidance (const StompyOnboardingInfo *info,
+                      StompyProducts              product,
+                      const char                 *stack_name_option,
+                      const char                 *cur_bucket,
+                      const char                 *region)
+{
+  const char *stack_name = stack_name_option != NULL
+                           ? stack_name_option : stompy_cli_stack_default_name (info, product);
+  gboolean analysaver = product == STOMPY_PRODUCT_ANALYSAVER;
+  g_autoptr(StompyStackRequest) request = NULL;
+  g_autofree char *url = NULL;
+
+  if (analysaver && cur_bucket == NULL)
+    {
+      g_printerr ("\n%s\n", _("The AnalySaver role’s link needs the report’s bucket: give the "
+                              "report first, and this command prints the link."));
+      return;
+    }
+
+  /* The console makes its own token; the request needs one to be complete. */
+  request = stompy_cli_stack_request_new (info, product, stack_name, cur_bucket, "console");
+  url = stompy_cloudformation_quick_create_url (region, request);
+  g_printerr ("\n");
+  g_printerr (analysaver
+              /* TRANSLATORS: the first %s is a stack name, the second a region. */
+              ? _("Create the stack “%s” in %s from this link: tick the acknowledgement and "
+                  "choose Create stack. When it is complete, give the RoleArn of its Outputs "
+                  "with --analysaver-role-arn.\n")
+              /* TRANSLATORS: the first %s is a stack name, the second a region. */
+              : _("Create the stack “%s” in %s from this link: tick the acknowledgement and "
+                  "choose Create stack. When it is complete, give the RoleArn of its Outputs "
+                  "with --spotainer-role-arn.\n"), stack_name, region);
+  g_printerr ("  %s\n", url);
+}
+
+/* What to do in the console for what is missing; returns the usage status. */
+static int
+print_guidance (const Answers              *a,
+                const StompyOnboardingInfo *info,
+                gboolean                    has_report,
+                const char                 *cur_bucket,
+                const char                 *region,
+                gboolean                    has_analysaver_arn,
+                gboolean                    has_spotainer_arn)
+{
+  stompy_cli_print_error (_("Guided mode needs values made in the AWS console. Nothing was "
+                            "sent. Do what follows there, then run this command again with "
+                            "what it shows:"));
+
+  if (a->analysaver && !has_report)
+    {
+      g_printerr ("\n");
+      /* TRANSLATORS: %s is a URL. */
+      g_printerr (_("Stompy reads the Cost and Usage Report only when IAM users and roles may "
+                    "see billing information: the root user turns this on in the account "
+                    "settings, %s\n"), STOMPY_CLI_BILLING_SETTINGS_URL);
+      g_printerr ("\n%s\n", _("If a report already meets the four conditions, type its details below. Otherwise, in the AWS console’s Cost and Usage Reports page:\n"
+              "1. Choose Create report and name it; tick “Include resource IDs” and “Refresh automatically”.\n"
+              "2. Choose or create the S3 bucket, in Asia Pacific (Singapore) preferably: another region makes getting your data slower.\n"
+              "3. Tick “I have confirmed that this policy is correct” and save.\n"
+              "4. Name the report path prefix; choose Hourly, “Amazon Athena” integration and Parquet.\n"
+              "5. Review and complete.\n"
+              "If AWS says the bucket name exists already, choose another name. The first delivery takes 24 to 48 hours; you can go on now."));
+      g_printerr ("  %s\n", STOMPY_CLI_CUR_CONSOLE_URL);
+      g_printerr ("%s\n", _("Give the report with --report NAME --bucket NAME --prefix PREFIX "
+                            "--region REGION (a CUR 2.0 export: add --data-export)."));
+    }
+
+  if (a->analysaver && !has_analysaver_arn)
+    print_stack_guidance (info, STOMPY_PRODUCT_ANALYSAVER, a->analysaver_stack_name, cur_bucket,
+                          region);
+  if (a->spotainer && !has_spotainer_arn)
+    print_stack_guidance (info, STOMPY_PRODUCT_SPOTAINER, a->spotainer_stack_name, NULL, region);
+
+  return STOMPY_CLI_EXIT_USAGE;
+}
+
+/* Records a pasted RoleArn as the app's guided mode does: the stack's name
+ * and region kept when recorded, else the ones of the link. */
+static void
+record_pasted_role (StompyOnboarding           *state,
+                    const StompyOnboardingInfo *info,
+                    StompyProducts              product,
+                    const char                 *stack_name_option,
+                    const char                 *role_arn,
+                    const char                 *region)
+{
+  StompyStackRecord *record = stompy_onboarding_get_stack (state, product);
+
+  if (stack_name_option != NULL
+      && g_strcmp0 (stompy_stack_record_get_stack_name (record), stack_name_option) != 0)
+    stompy_stack_record_clear (record);
+  if (stompy_stack_record_get_stack_name (record) == NULL)
+    stompy_stack_record_set_stack_name (record, stack_name_option != NULL
+                                                ? stack_name_option
+                                                : stompy_cli_stack_default_name (info, product));
+  if (stompy_stack_record_get_region (record) == NULL)
+    stompy_stack_record_set_region (record, region);
+  if (g_strcmp0 (stompy_stack_record_get_role_arn (record), role_arn) != 0
+      || !stompy_stack_record_get_role_arn_pasted (record))
+    stompy_stack_record_set_role_arn (record, role_arn, TRUE);
+}
+
 /* ------------------------------------------------------------------ connect */
 
 static int
@@ -478,7 +718,7 @@ check_usage (const char *command,
     return stompy_cli_usage_error (command, _("A report is for StompyAnalySaver: add "
                                               "--analysaver"));
   if (a->analysaver && a->existing_report == NULL && a->report == NULL && !a->dry_run
-      && !stompy_cur_choice_is_complete (stompy_onboarding_get_cur_choice (state)))
+      && !a->guided && !stompy_cur_choice_is_complete (stompy_onboarding_get_cur_choice (state)))
     return stompy_cli_usage_error (command, _("StompyAnalySaver needs a Cost and Usage Report: "
                                               "give --existing-report NAME, or --report and "
                                               "--bucket to create one"));
@@ -502,6 +742,20 @@ check_usage (const char *command,
         {
           /* TRANSLATORS: %s is the name the user gave. */
           g_autofree char *message = g_strdup_printf (_("“%s” is not a valid stack name"), name);
+          return stompy_cli_usage_error (command, message);
+        }
+    }
+
+  if (a->guided)
+    return check_guided_usage (command, a);
+
+  for (guint i = 0; i < G_N_ELEMENTS (guided_only); i++)
+    {
+      if (*(char **) G_STRUCT_MEMBER_P (a, guided_only[i].offset) != NULL)
+        {
+          /* TRANSLATORS: %s is an option such as --account-id. */
+          g_autofree char *message = g_strdup_printf (_("%s is for guided mode: add --guided"),
+                                                      guided_only[i].option);
           return stompy_cli_usage_error (command, message);
         }
     }
@@ -659,6 +913,168 @@ final_status (StompyOnboarding          *state,
   return ok ? STOMPY_CLI_EXIT_OK : STOMPY_CLI_EXIT_FAILED;
 }
 
+/* The Stompy session kept by "login" and the onboarding facts; FALSE after
+ * saying why when either is missing. */
+static gboolean
+open_stompy (StompyCliAws          *aws,
+             StompyCliWaiter       *waiter,
+             StompyApiClient      **client,
+             StompyOnboardingInfo **info)
+{
+  *client = stompy_cli_stompy_open (aws->session, waiter);
+  if (*client == NULL)
+    return FALSE;
+  *info = stompy_cli_get_onboarding (aws, waiter);
+
+  return *info != NULL;
+}
+
+/* Connect, with what will be sent shown first, then Stompy's checks followed
+ * until none is pending. Returns the exit status. */
+static int
+connect_and_follow (StompyApiClient  *client,
+                    StompyCliWaiter  *waiter,
+                    StompyOnboarding *state,
+                    gboolean          json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StompyConnectionSummary) summary = NULL;
+  g_autoptr(StompyAccountStatus) answer = NULL;
+  g_autoptr(StompyAccountStatus) settled = NULL;
+  g_autoptr(StompyConnectionWatch) watch = NULL;
+  g_autoptr(GHashTable) printed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  Progress progress = { 0, };
+
+  summary = stompy_connection_summarize (state, &error);
+  if (summary == NULL)
+    return print_connect_error (error, stompy_api_client_get_base_url (client));
+  say (json, _("Connecting to Stompy:"));
+  print_summary (summary, json);
+
+  stompy_connection_connect_async (state, client, waiter->cancellable, stompy_cli_wait_cb,
+                                   waiter);
+  answer = stompy_connection_connect_finish (stompy_cli_wait_for (waiter), &error);
+  /* The key (kept or forgotten) and the answer are worth keeping either way. */
+  stompy_cli_state_save (state);
+  if (answer == NULL)
+    return print_connect_error (error, stompy_api_client_get_base_url (client));
+
+  progress.to_stderr = json;
+  progress.printed = printed;
+  print_checks (&progress, answer);
+
+  watch = stompy_connection_watch_new (client, stompy_onboarding_get_connection (state));
+  g_signal_connect (watch, "changed", G_CALLBACK (watch_changed_cb), &progress);
+  if (stompy_account_status_is_pending (answer))
+    {
+      stompy_connection_watch_wait_async (watch, waiter->cancellable, stompy_cli_wait_cb, waiter);
+      settled = stompy_connection_watch_wait_finish (watch, stompy_cli_wait_for (waiter), &error);
+    }
+  else
+    {
+      settled = stompy_account_status_copy (answer);
+    }
+  stompy_cli_state_save (state);
+  if (settled == NULL)
+    return print_connect_error (error, stompy_api_client_get_base_url (client));
+
+  return final_status (state, settled, json);
+}
+
+/* Guided mode: nothing at AWS is touched; the pasted values are recorded as
+ * the app's guided mode records them, then Connect. */
+static int
+run_guided (Answers          *a,
+            StompyOnboarding *state)
+{
+  g_autoptr(StompyApiClient) client = NULL;
+  g_autoptr(StompyOnboardingInfo) info = NULL;
+  StompyCurChoice *cur = stompy_onboarding_get_cur_choice (state);
+  const char *region = a->region != NULL ? a->region : DEFAULT_REGION;
+  gboolean same_account = g_strcmp0 (stompy_onboarding_get_account_id (state),
+                                     a->account_id) == 0;
+  /* Resuming: what was recorded for this account still stands. */
+  gboolean recorded_report = same_account && a->report == NULL
+                             && stompy_cur_choice_is_complete (cur);
+  const char *analysaver_arn = a->analysaver_role_arn != NULL
+                               ? a->analysaver_role_arn
+                               : recorded_role_arn (state, STOMPY_PRODUCT_ANALYSAVER,
+                                                    a->account_id);
+  const char *spotainer_arn = a->spotainer_role_arn != NULL
+                              ? a->spotainer_role_arn
+                              : recorded_role_arn (state, STOMPY_PRODUCT_SPOTAINER,
+                                                   a->account_id);
+  const char *cur_bucket = a->report != NULL ? a->bucket
+                           : recorded_report ? stompy_cur_choice_get_bucket (cur) : NULL;
+  gboolean complete = (!a->analysaver || (cur_bucket != NULL && analysaver_arn != NULL))
+                      && (!a->spotainer || spotainer_arn != NULL);
+  StompyCliAws aws = { 0, };
+  StompyCliWaiter waiter;
+  int status = STOMPY_CLI_EXIT_FAILED;
+
+  /* No AWS client: only Stompy is asked, over the same kind of session. */
+  stompy_cli_waiter_init (&waiter);
+  aws.session = stompy_http_session_new ();
+
+  /* The quick-create links and the stacks' default names come from Stompy. */
+  if (!open_stompy (&aws, &waiter, &client, &info))
+    goto out;
+
+  if (!complete)
+    {
+      status = print_guidance (a, info, cur_bucket != NULL, cur_bucket, region,
+                               analysaver_arn != NULL, spotainer_arn != NULL);
+      goto out;
+    }
+
+  /* As the app's guided mode records it: no identity, the typed account. */
+  if (stompy_onboarding_get_credential_source (state) != STOMPY_CREDENTIAL_SOURCE_GUIDED)
+    {
+      stompy_onboarding_set_identity (state, NULL);
+      stompy_onboarding_set_credential_source (state, STOMPY_CREDENTIAL_SOURCE_GUIDED);
+    }
+  stompy_onboarding_set_account_id (state, a->account_id);
+  stompy_onboarding_set_products (state, chosen_products (a));
+  stompy_onboarding_set_step (state, stompy_onboarding_next_step (state, STOMPY_STEP_PRODUCTS));
+
+  if (a->analysaver)
+    {
+      if (a->report != NULL)
+        {
+          stompy_cur_choice_set_kind (cur, a->data_export ? STOMPY_CUR_KIND_DATA_EXPORT
+                                                          : STOMPY_CUR_KIND_LEGACY);
+          stompy_cur_choice_set_report (cur, STOMPY_CUR_ORIGIN_PASTED, a->report, a->bucket,
+                                        a->prefix, region);
+        }
+      record_pasted_role (state, info, STOMPY_PRODUCT_ANALYSAVER, a->analysaver_stack_name,
+                          analysaver_arn, region);
+      stompy_onboarding_set_step (state, stompy_onboarding_next_step (state,
+                                                                      STOMPY_STEP_ANALYSAVER));
+    }
+  if (a->spotainer)
+    {
+      record_pasted_role (state, info, STOMPY_PRODUCT_SPOTAINER, a->spotainer_stack_name,
+                          spotainer_arn, region);
+      stompy_onboarding_set_step (state, STOMPY_STEP_CONNECT);
+    }
+
+  if (a->dry_run)
+    {
+      /* Nothing is kept or sent: the state file stays as it was. */
+      status = dry_run (state, a);
+      goto out;
+    }
+  stompy_cli_state_save (state);
+
+  status = connect_and_follow (client, &waiter, state, a->json);
+
+out:
+  if (g_cancellable_is_cancelled (waiter.cancellable))
+    status = STOMPY_CLI_EXIT_INTERRUPTED;
+  stompy_cli_aws_end (&aws, &waiter);
+  return status;
+}
+
 static int
 run_connect (int    argc,
              char **argv)
@@ -698,6 +1114,15 @@ run_connect (int    argc,
     { "dry-run", 0, 0, G_OPTION_ARG_NONE, &a.dry_run,
       N_("Send nothing: print what Connect would send, from the progress recorded so far"),
       NULL },
+    { "guided", 0, 0, G_OPTION_ARG_NONE, &a.guided,
+      N_("Guided mode, without AWS credentials: make the report and the stacks in the AWS "
+         "console (this command prints the links) and give what they show"), NULL },
+    { "account-id", 0, 0, G_OPTION_ARG_STRING, &a.account_id,
+      N_("Guided mode: the 12-digit ID of the AWS account to connect"), N_("ID") },
+    { "analysaver-role-arn", 0, 0, G_OPTION_ARG_STRING, &a.analysaver_role_arn,
+      N_("Guided mode: the RoleArn in the AnalySaver stack’s Outputs"), N_("ARN") },
+    { "spotainer-role-arn", 0, 0, G_OPTION_ARG_STRING, &a.spotainer_role_arn,
+      N_("Guided mode: the RoleArn in the SpoTainer stack’s Outputs"), N_("ARN") },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -705,14 +1130,8 @@ run_connect (int    argc,
   g_autoptr(StompyAwsIdentity) identity = NULL;
   g_autoptr(StompyOnboardingInfo) info = NULL;
   g_autoptr(StompyApiClient) client = NULL;
-  g_autoptr(StompyConnectionSummary) summary = NULL;
-  g_autoptr(StompyAccountStatus) answer = NULL;
-  g_autoptr(StompyAccountStatus) settled = NULL;
-  g_autoptr(StompyConnectionWatch) watch = NULL;
-  g_autoptr(GHashTable) printed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autofree char *line = NULL;
   const char *command;
-  Progress progress = { 0, };
   StompyCliAws aws = { 0, };
   StompyCliWaiter waiter;
   int status;
@@ -743,6 +1162,8 @@ run_connect (int    argc,
   if (status >= 0)
     return status;
 
+  if (a.guided)
+    return run_guided (&a, state);
   if (a.dry_run)
     return dry_run (state, &a);
 
@@ -763,11 +1184,7 @@ run_connect (int    argc,
   line = g_strdup_printf (_("AWS account %s (%s)"), identity->account_id, identity->arn);
   say (a.json, line);
 
-  client = stompy_cli_stompy_open (aws.session, &waiter);
-  if (client == NULL)
-    goto out;
-  info = stompy_cli_get_onboarding (&aws, &waiter);
-  if (info == NULL)
+  if (!open_stompy (&aws, &waiter, &client, &info))
     goto out;
 
   stompy_onboarding_set_identity (state, identity);
@@ -802,50 +1219,7 @@ run_connect (int    argc,
     }
   stompy_cli_state_save (state);
 
-  /* Connect, with what will be sent shown first. */
-  summary = stompy_connection_summarize (state, &error);
-  if (summary == NULL)
-    {
-      status = print_connect_error (error, stompy_api_client_get_base_url (client));
-      goto out;
-    }
-  say (a.json, _("Connecting to Stompy:"));
-  print_summary (summary, a.json);
-
-  stompy_connection_connect_async (state, client, waiter.cancellable, stompy_cli_wait_cb,
-                                   &waiter);
-  answer = stompy_connection_connect_finish (stompy_cli_wait_for (&waiter), &error);
-  /* The key (kept or forgotten) and the answer are worth keeping either way. */
-  stompy_cli_state_save (state);
-  if (answer == NULL)
-    {
-      status = print_connect_error (error, stompy_api_client_get_base_url (client));
-      goto out;
-    }
-
-  progress.to_stderr = a.json;
-  progress.printed = printed;
-  print_checks (&progress, answer);
-
-  watch = stompy_connection_watch_new (client, stompy_onboarding_get_connection (state));
-  g_signal_connect (watch, "changed", G_CALLBACK (watch_changed_cb), &progress);
-  if (stompy_account_status_is_pending (answer))
-    {
-      stompy_connection_watch_wait_async (watch, waiter.cancellable, stompy_cli_wait_cb, &waiter);
-      settled = stompy_connection_watch_wait_finish (watch, stompy_cli_wait_for (&waiter), &error);
-    }
-  else
-    {
-      settled = stompy_account_status_copy (answer);
-    }
-  stompy_cli_state_save (state);
-  if (settled == NULL)
-    {
-      status = print_connect_error (error, stompy_api_client_get_base_url (client));
-      goto out;
-    }
-
-  status = final_status (state, settled, a.json);
+  status = connect_and_follow (client, &waiter, state, a.json);
 
 out:
   if (g_cancellable_is_cancelled (waiter.cancellable))

@@ -364,6 +364,42 @@ say (gboolean    json,
     g_print ("%s\n", line);
 }
 
+const char *
+stompy_cli_stack_default_name (const StompyOnboardingInfo *info,
+                               StompyProducts              product)
+{
+  const StompyTemplateInfo *template_info;
+
+  template_info = product == STOMPY_PRODUCT_ANALYSAVER ? &info->analysaver : &info->spotainer;
+  if (template_info->default_stack_name != NULL && *template_info->default_stack_name != '\0')
+    return template_info->default_stack_name;
+
+  return product == STOMPY_PRODUCT_ANALYSAVER ? "StompyAnalySaver" : "StompySpoTainer";
+}
+
+StompyStackRequest *
+stompy_cli_stack_request_new (const StompyOnboardingInfo *info,
+                              StompyProducts              product,
+                              const char                 *stack_name,
+                              const char                 *cur_bucket,
+                              const char                 *token)
+{
+  const StompyTemplateInfo *template_info;
+  StompyStackRequest *request;
+
+  template_info = product == STOMPY_PRODUCT_ANALYSAVER ? &info->analysaver : &info->spotainer;
+  request = stompy_stack_request_new (stack_name, template_info->url, token,
+                                      product == STOMPY_PRODUCT_ANALYSAVER ? "analysaver"
+                                                                           : "spotainer");
+  stompy_stack_request_set_parameter (request, "ExternalId", info->external_id);
+  stompy_stack_request_set_parameter (request, "StompyPrincipalAccountId",
+                                      info->principal_account_id);
+  if (product == STOMPY_PRODUCT_ANALYSAVER)
+    stompy_stack_request_set_parameter (request, "CurBucketName", cur_bucket);
+
+  return request;
+}
+
 int
 stompy_cli_stack_ensure (StompyCliAws               *aws,
                          StompyCliWaiter            *waiter,
@@ -386,7 +422,6 @@ stompy_cli_stack_ensure (StompyCliAws               *aws,
   g_autofree char *token = NULL;
   g_autofree char *line = NULL;
   const StompyTemplateInfo *template_info;
-  const char *product_name = product == STOMPY_PRODUCT_ANALYSAVER ? "analysaver" : "spotainer";
   const char *region = stompy_aws_client_get_region (aws->client);
   StompyStackRecord *record;
   const char *reason;
@@ -397,13 +432,7 @@ stompy_cli_stack_ensure (StompyCliAws               *aws,
 
   template_info = product == STOMPY_PRODUCT_ANALYSAVER ? &info->analysaver : &info->spotainer;
   if (stack_name == NULL)
-    {
-      if (template_info->default_stack_name != NULL && *template_info->default_stack_name != '\0')
-        stack_name = g_strdup (template_info->default_stack_name);
-      else
-        stack_name = g_strdup (product == STOMPY_PRODUCT_ANALYSAVER ? "StompyAnalySaver"
-                                                                    : "StompySpoTainer");
-    }
+    stack_name = g_strdup (stompy_cli_stack_default_name (info, product));
 
   /* The token of an earlier attempt at this stack is sent again, so that
    * CloudFormation recognises a retried CreateStack. */
@@ -415,12 +444,7 @@ stompy_cli_stack_ensure (StompyCliAws               *aws,
   else
     token = stompy_cloudformation_new_client_request_token ();
 
-  request = stompy_stack_request_new (stack_name, template_info->url, token, product_name);
-  stompy_stack_request_set_parameter (request, "ExternalId", info->external_id);
-  stompy_stack_request_set_parameter (request, "StompyPrincipalAccountId",
-                                      info->principal_account_id);
-  if (product == STOMPY_PRODUCT_ANALYSAVER)
-    stompy_stack_request_set_parameter (request, "CurBucketName", cur_bucket);
+  request = stompy_cli_stack_request_new (info, product, stack_name, cur_bucket, token);
   if (!stompy_stack_request_validate (request, &error))
     {
       /* TRANSLATORS: %s is a technical explanation. */
