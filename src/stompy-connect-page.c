@@ -485,6 +485,13 @@ finish (StompyConnectPage *self,
   if (error != NULL && show && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     self->error = g_error_copy (error);
 
+  /* The status panel and "Copy Details" show Stompy's last refusal too, with
+   * its request id; a verification that ran its course clears it. */
+  if (self->application != NULL
+      && (error == NULL || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)))
+    stompy_status_poller_set_stompy_error (stompy_application_get_status_poller (self->application),
+                                           self->error);
+
   /* The state first: the window reads it when the task returns. */
   update (self);
 

@@ -52,6 +52,9 @@ struct _StompyTemplateSection
   StompyTemplate       *template;
   GPtrArray            *permission_rows;  /* widgets added to permissions_group */
   StompyStatusPoller   *poller;           /* the application's: follows the created stack */
+  /* The Stompy client waited on while it holds no token (a stored one is still
+   * coming back from the keyring, or the session expired). */
+  StompyApiClient      *waiting_api;
   StompyStackWatch     *delete_watch;     /* follows a deletion (Delete and Retry) */
 
   gboolean              loading;

@@ -316,6 +316,9 @@ fetch_template_cb (GObject      *source,
   follow_if_pending (self);
 }
 
+static void wait_for_sign_in (StompyTemplateSection *self,
+                              StompyApiClient       *api);
+
 static void
 get_onboarding_cb (GObject      *source,
                    GAsyncResult *result,
@@ -334,6 +337,8 @@ get_onboarding_cb (GObject      *source,
         {
           g_debug ("Could not get the onboarding details: %s", error->message);
           show_load_error (self, error);
+          if (stompy_api_error_is_auth_expired (error))
+            wait_for_sign_in (self, stompy_application_get_api_client (self->application));
         }
       update_widgets (self);
       return;
@@ -348,6 +353,42 @@ get_onboarding_cb (GObject      *source,
                                fetch_template_cb, g_object_ref (self));
 }
 
+static void load (StompyTemplateSection *self);
+
+static void
+stop_waiting_for_sign_in (StompyTemplateSection *self)
+{
+  if (self->waiting_api != NULL)
+    g_signal_handlers_disconnect_by_data (self->waiting_api, self);
+  g_clear_object (&self->waiting_api);
+}
+
+static void
+signed_in_cb (StompyTemplateSection *self)
+{
+  if (self->waiting_api == NULL || !stompy_api_client_get_token (self->waiting_api))
+    return;
+
+  stop_waiting_for_sign_in (self);
+  load (self);
+}
+
+/* Stompy's details need a signed-in client. After a restart the stored token
+ * is still being read from the keyring when the page appears; after an expired
+ * session the user signs in again on the first page. Either way the section
+ * loads as soon as the client holds a token, rather than failing. */
+static void
+wait_for_sign_in (StompyTemplateSection *self,
+                  StompyApiClient       *api)
+{
+  if (self->waiting_api == api)
+    return;
+
+  stop_waiting_for_sign_in (self);
+  self->waiting_api = g_object_ref (api);
+  g_signal_connect_swapped (api, "notify::signed-in", G_CALLBACK (signed_in_cb), self);
+}
+
 static void
 load (StompyTemplateSection *self)
 {
@@ -355,6 +396,12 @@ load (StompyTemplateSection *self)
 
   if (api == NULL || self->loading || self->template != NULL)
     return;
+
+  if (stompy_api_client_get_token (api) == NULL)
+    {
+      wait_for_sign_in (self, api);
+      return;
+    }
 
   self->loading = TRUE;
   self->failed = FALSE;
@@ -1049,6 +1096,7 @@ stompy_template_section_dispose (GObject *object)
   StompyTemplateSection *self = STOMPY_TEMPLATE_SECTION (object);
 
   stop_delete_watch (self);
+  stop_waiting_for_sign_in (self);
   if (self->poller != NULL)
     g_signal_handlers_disconnect_by_data (self->poller, self);
   g_clear_object (&self->poller);

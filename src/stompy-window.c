@@ -296,6 +296,18 @@ start_over_response_cb (AdwMessageDialog *dialog,
     _stompy_window_start_over (self);
 }
 
+/* Puts a plain-text summary of the status panel on the clipboard, for a
+ * support request; it holds no secret. */
+static void
+copy_details_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  StompyWindow *self = STOMPY_WINDOW (widget);
+
+  stompy_status_panel_copy_details (self->status_panel);
+}
+
 static void
 start_over_action (GtkWidget  *widget,
                    const char *action_name,
@@ -483,9 +495,12 @@ stompy_window_class_init (StompyWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.go-to-step", "u", go_to_step_action);
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "win.start-over", NULL, start_over_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-details", NULL, copy_details_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_c, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.copy-details", NULL);
 }
 
 static void

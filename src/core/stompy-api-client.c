@@ -511,6 +511,32 @@ struct _StompyApiClient
 
 G_DEFINE_FINAL_TYPE (StompyApiClient, stompy_api_client, G_TYPE_OBJECT)
 
+enum {
+  PROP_0,
+  PROP_SIGNED_IN,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+stompy_api_client_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  StompyApiClient *self = STOMPY_API_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_SIGNED_IN:
+      g_value_set_boolean (value, self->token != NULL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
 static void
 stompy_api_client_finalize (GObject *object)
 {
@@ -531,6 +557,15 @@ stompy_api_client_class_init (StompyApiClientClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = stompy_api_client_finalize;
+  object_class->get_property = stompy_api_client_get_property;
+
+  /* Whether a token is held — never the token itself, which is a secret. Parts
+   * of the UI that need Stompy wait on it, e.g. while a stored token comes
+   * back from the keyring at start. */
+  properties[PROP_SIGNED_IN] =
+    g_param_spec_boolean ("signed-in", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
@@ -618,14 +653,20 @@ void
 stompy_api_client_set_token (StompyApiClient *self,
                              const char      *token)
 {
+  gboolean was_signed_in;
+
   g_return_if_fail (STOMPY_IS_API_CLIENT (self));
 
   if (self->token == token)
     return;
 
+  was_signed_in = self->token != NULL;
   g_clear_pointer (&self->token, wipe_string);
   if (token != NULL && *token != '\0')
     self->token = g_strdup (token);
+
+  if (was_signed_in != (self->token != NULL))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
 }
 
 const char *
@@ -1246,6 +1287,18 @@ stompy_api_client_sign_in_async (StompyApiClient     *self,
   call_start (task, FALSE);
 }
 
+/* The checks and the result of every _finish that returns a pointer. */
+static gpointer
+call_finish_pointer (StompyApiClient  *self,
+                     GAsyncResult     *result,
+                     GError          **error)
+{
+  g_return_val_if_fail (STOMPY_IS_API_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 StompySession *
 stompy_api_client_sign_in_finish (StompyApiClient  *self,
                                   GAsyncResult     *result,
@@ -1321,10 +1374,7 @@ stompy_api_client_get_onboarding_finish (StompyApiClient  *self,
                                          GAsyncResult     *result,
                                          GError          **error)
 {
-  g_return_val_if_fail (STOMPY_IS_API_CLIENT (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return call_finish_pointer (self, result, error);
 }
 
 void
@@ -1347,10 +1397,7 @@ stompy_api_client_list_accounts_finish (StompyApiClient  *self,
                                         GAsyncResult     *result,
                                         GError          **error)
 {
-  g_return_val_if_fail (STOMPY_IS_API_CLIENT (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return call_finish_pointer (self, result, error);
 }
 
 void
@@ -1397,10 +1444,7 @@ stompy_api_client_connect_account_finish (StompyApiClient  *self,
                                           GAsyncResult     *result,
                                           GError          **error)
 {
-  g_return_val_if_fail (STOMPY_IS_API_CLIENT (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return call_finish_pointer (self, result, error);
 }
 
 void
@@ -1433,8 +1477,5 @@ stompy_api_client_get_account_finish (StompyApiClient  *self,
                                       GAsyncResult     *result,
                                       GError          **error)
 {
-  g_return_val_if_fail (STOMPY_IS_API_CLIENT (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return call_finish_pointer (self, result, error);
 }

@@ -95,6 +95,7 @@ const char       *stompy_api_client_get_base_url     (StompyApiClient *self);
 void              stompy_api_client_set_token        (StompyApiClient *self,
                                                       const char      *token);
 const char       *stompy_api_client_get_token        (StompyApiClient *self);
+/* The "signed-in" property (notified when it changes) says whether a token is held. */
 /* Accept-Language; NULL = stompy_http_accept_language(). */
 void              stompy_api_client_set_language     (StompyApiClient *self,
                                                       const char      *language);

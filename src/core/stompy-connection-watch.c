@@ -9,6 +9,7 @@
 
 #include "stompy-connection-watch.h"
 #include "stompy-error.h"
+#include "stompy-poll-timer.h"
 
 struct _StompyConnectionWatch
 {
@@ -17,7 +18,7 @@ struct _StompyConnectionWatch
   StompyApiClient       *client;
   StompyConnection      *connection;
   char                  *account_id;
-  GMainContext          *context;
+  StompyPollTimerTarget  timer_target;   /* the default timer's */
 
   StompyStackWatchTimer  timer;
   gpointer               timer_data;
@@ -56,53 +57,13 @@ static guint signals[N_SIGNALS];
 
 static void look (StompyConnectionWatch *self);
 
-/* ------------------------------------------------------------------ default timer */
-
-static gint64
-default_now (gpointer user_data)
-{
-  return g_get_monotonic_time ();
-}
-
-static gpointer
-default_schedule (guint       delay_ms,
-                  GSourceFunc func,
-                  gpointer    func_data,
-                  gpointer    user_data)
-{
-  StompyConnectionWatch *self = user_data;
-  GSource *source = g_timeout_source_new (delay_ms);
-
-  g_source_set_callback (source, func, func_data, NULL);
-  g_source_set_static_name (source, "[stompy] connection watch");
-  g_source_attach (source, self->context);
-
-  return source;
-}
-
-static void
-default_cancel (gpointer handle,
-                gpointer user_data)
-{
-  g_source_destroy (handle);
-  g_source_unref (handle);
-}
-
-static const StompyStackWatchTimer default_timer = {
-  default_now, default_schedule, default_cancel,
-};
-
 /* ------------------------------------------------------------------ helpers */
 
 guint
 stompy_connection_watch_backoff_ms (guint poll_index)
 {
-  double delay = STOMPY_CONNECTION_WATCH_FIRST_DELAY_MS;
-
-  for (guint i = 0; i < poll_index && delay < STOMPY_CONNECTION_WATCH_MAX_DELAY_MS; i++)
-    delay *= 1.5;
-
-  return (guint) MIN (delay, (double) STOMPY_CONNECTION_WATCH_MAX_DELAY_MS);
+  return stompy_poll_timer_backoff_ms (poll_index, STOMPY_CONNECTION_WATCH_FIRST_DELAY_MS,
+                                       STOMPY_CONNECTION_WATCH_MAX_DELAY_MS, 1.5);
 }
 
 gboolean
@@ -200,10 +161,7 @@ timer_cb (gpointer user_data)
 {
   StompyConnectionWatch *self = user_data;
 
-  /* The default source is one-shot: drop our handle before it goes. */
-  if (self->timer_handle != NULL && self->timer.schedule == default_schedule)
-    g_source_unref (self->timer_handle);
-  self->timer_handle = NULL;
+  stompy_poll_timer_fired (&self->timer, &self->timer_handle);
 
   look (self);
 
@@ -527,7 +485,7 @@ stompy_connection_watch_finalize (GObject *object)
   g_clear_object (&self->client);
   g_clear_object (&self->connection);
   g_free (self->account_id);
-  g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_pointer (&self->timer_target.context, g_main_context_unref);
   g_clear_pointer (&self->status, stompy_account_status_free);
   g_clear_error (&self->error);
 
@@ -588,7 +546,8 @@ stompy_connection_watch_class_init (StompyConnectionWatchClass *klass)
 static void
 stompy_connection_watch_init (StompyConnectionWatch *self)
 {
-  self->context = g_main_context_ref_thread_default ();
-  self->timer = default_timer;
-  self->timer_data = self;
+  self->timer_target.context = g_main_context_ref_thread_default ();
+  self->timer_target.name = "[stompy] connection watch";
+  self->timer = *stompy_poll_timer_get_default ();
+  self->timer_data = &self->timer_target;
 }

@@ -250,6 +250,25 @@ has_aws_code (const GError *error,
          g_strcmp0 (stompy_aws_error_get_aws_code (error), code) == 0;
 }
 
+/* The int result of a task, FALSE with @error set when it failed (an int
+ * result alone cannot tell a failure from 0). */
+static gboolean
+propagate_int (GAsyncResult  *result,
+               gssize        *value,
+               GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  *value = g_task_propagate_int (G_TASK (result), &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static gboolean
 check_bucket_and_region (const char  *bucket,
                          const char  *region,
@@ -716,19 +735,14 @@ stompy_s3_ensure_bucket_finish (GAsyncResult  *result,
                                 gboolean      *created,
                                 GError       **error)
 {
-  g_autoptr(GError) local_error = NULL;
   gssize value;
 
   g_return_val_if_fail (G_IS_TASK (result), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == stompy_s3_ensure_bucket_async,
                         FALSE);
 
-  value = g_task_propagate_int (G_TASK (result), &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
+  if (!propagate_int (result, &value, error))
+    return FALSE;
 
   if (created != NULL)
     *created = value != 0;
@@ -914,19 +928,14 @@ stompy_s3_get_public_access_block_finish (GAsyncResult  *result,
                                           gboolean      *all_blocked,
                                           GError       **error)
 {
-  g_autoptr(GError) local_error = NULL;
   gssize value;
 
   g_return_val_if_fail (G_IS_TASK (result), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
                         stompy_s3_get_public_access_block_async, FALSE);
 
-  value = g_task_propagate_int (G_TASK (result), &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
+  if (!propagate_int (result, &value, error))
+    return FALSE;
 
   if (all_blocked != NULL)
     *all_blocked = value != 0;
@@ -1126,19 +1135,14 @@ stompy_s3_ensure_delivery_policy_finish (GAsyncResult              *result,
                                          StompyPolicyMergeOutcome  *outcome,
                                          GError                   **error)
 {
-  g_autoptr(GError) local_error = NULL;
   gssize value;
 
   g_return_val_if_fail (G_IS_TASK (result), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
                         stompy_s3_ensure_delivery_policy_async, FALSE);
 
-  value = g_task_propagate_int (G_TASK (result), &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
+  if (!propagate_int (result, &value, error))
+    return FALSE;
 
   if (outcome != NULL)
     *outcome = (StompyPolicyMergeOutcome) value;
@@ -1329,19 +1333,14 @@ stompy_s3_find_delivery_finish (GAsyncResult  *result,
                                 gboolean      *delivered,
                                 GError       **error)
 {
-  g_autoptr(GError) local_error = NULL;
   gssize value;
 
   g_return_val_if_fail (G_IS_TASK (result), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == stompy_s3_find_delivery_async,
                         FALSE);
 
-  value = g_task_propagate_int (G_TASK (result), &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
+  if (!propagate_int (result, &value, error))
+    return FALSE;
 
   if (delivered != NULL)
     *delivered = value != 0;

@@ -91,6 +91,24 @@ return_keyring_error (GTask  *task,
   g_task_return_error (task, keyring_error (error, g_task_get_cancellable (task)));
 }
 
+/* The last item of a save is stored: the save is done. */
+static void
+stored_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!secret_password_store_finish (result, &error))
+    {
+      return_keyring_error (task, error);
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
 /* ------------------------------------------------------------------ token */
 
 typedef struct
@@ -107,23 +125,6 @@ token_data_free (TokenData *data)
   g_free (data->email);
   g_clear_pointer (&data->token, stompy_secret_free);
   g_free (data);
-}
-
-static void
-save_token_stored_cb (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  if (!secret_password_store_finish (result, &error))
-    {
-      return_keyring_error (task, error);
-      return;
-    }
-
-  g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -146,7 +147,7 @@ save_token_cleared_cb (GObject      *object,
 
   label = g_strdup_printf ("Stompy Connect token for %s", data->email);
   secret_password_store (stompy_secret_schema (), SECRET_COLLECTION_DEFAULT, label, data->token,
-                         cancellable, save_token_stored_cb,
+                         cancellable, stored_cb,
                          g_steal_pointer (&task),
                          "kind", KIND_TOKEN,
                          "api-url", data->api_url,
@@ -401,23 +402,6 @@ aws_data_free (AwsData *data)
 }
 
 static void
-save_aws_session_stored_cb (GObject      *object,
-                            GAsyncResult *result,
-                            gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  if (!secret_password_store_finish (result, &error))
-    {
-      return_keyring_error (task, error);
-      return;
-    }
-
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
 save_aws_secret_stored_cb (GObject      *object,
                            GAsyncResult *result,
                            gpointer      user_data)
@@ -443,7 +427,7 @@ save_aws_secret_stored_cb (GObject      *object,
 
   label = g_strdup_printf ("AWS session token for %s", data->access_key_id);
   secret_password_store (stompy_secret_schema (), SECRET_COLLECTION_DEFAULT, label, session_token,
-                         cancellable, save_aws_session_stored_cb,
+                         cancellable, stored_cb,
                          g_steal_pointer (&task),
                          "kind", KIND_AWS_SESSION,
                          "access-key-id", data->access_key_id,

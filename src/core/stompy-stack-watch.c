@@ -25,7 +25,7 @@ struct _StompyStackWatch
   char                  *stack_ref;        /* name, then the id once known */
   char                  *client_request_token;
   guint                  resource_count;
-  GMainContext          *context;
+  StompyPollTimerTarget  timer_target;   /* the default timer's */
 
   StompyStackWatchTimer  timer;
   gpointer               timer_data;
@@ -71,53 +71,13 @@ static guint signals[N_SIGNALS];
 
 static void look (StompyStackWatch *self);
 
-/* ------------------------------------------------------------------ default timer */
-
-static gint64
-default_now (gpointer user_data)
-{
-  return g_get_monotonic_time ();
-}
-
-static gpointer
-default_schedule (guint       delay_ms,
-                  GSourceFunc func,
-                  gpointer    func_data,
-                  gpointer    user_data)
-{
-  StompyStackWatch *self = user_data;
-  GSource *source = g_timeout_source_new (delay_ms);
-
-  g_source_set_callback (source, func, func_data, NULL);
-  g_source_set_static_name (source, "[stompy] stack watch");
-  g_source_attach (source, self->context);
-
-  return source;
-}
-
-static void
-default_cancel (gpointer handle,
-                gpointer user_data)
-{
-  g_source_destroy (handle);
-  g_source_unref (handle);
-}
-
-static const StompyStackWatchTimer default_timer = {
-  default_now, default_schedule, default_cancel,
-};
-
 /* ------------------------------------------------------------------ helpers */
 
 guint
 stompy_stack_watch_backoff_ms (guint poll_index)
 {
-  double delay = STOMPY_STACK_WATCH_FIRST_DELAY_MS;
-
-  for (guint i = 0; i < poll_index && delay < STOMPY_STACK_WATCH_MAX_DELAY_MS; i++)
-    delay *= 1.5;
-
-  return (guint) MIN (delay, (double) STOMPY_STACK_WATCH_MAX_DELAY_MS);
+  return stompy_poll_timer_backoff_ms (poll_index, STOMPY_STACK_WATCH_FIRST_DELAY_MS,
+                                       STOMPY_STACK_WATCH_MAX_DELAY_MS, 1.5);
 }
 
 static gint64
@@ -237,10 +197,7 @@ timer_cb (gpointer user_data)
 {
   StompyStackWatch *self = user_data;
 
-  /* The default source is one-shot: drop our handle before it goes. */
-  if (self->timer_handle != NULL && self->timer.schedule == default_schedule)
-    g_source_unref (self->timer_handle);
-  self->timer_handle = NULL;
+  stompy_poll_timer_fired (&self->timer, &self->timer_handle);
 
   look (self);
 
@@ -733,7 +690,7 @@ stompy_stack_watch_finalize (GObject *object)
   g_clear_object (&self->client);
   g_free (self->stack_ref);
   g_free (self->client_request_token);
-  g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_pointer (&self->timer_target.context, g_main_context_unref);
   g_clear_pointer (&self->request_times, g_array_unref);
   g_clear_pointer (&self->stack, stompy_stack_free);
   g_clear_pointer (&self->events, g_ptr_array_unref);
@@ -810,9 +767,10 @@ stompy_stack_watch_class_init (StompyStackWatchClass *klass)
 static void
 stompy_stack_watch_init (StompyStackWatch *self)
 {
-  self->context = g_main_context_ref_thread_default ();
-  self->timer = default_timer;
-  self->timer_data = self;
+  self->timer_target.context = g_main_context_ref_thread_default ();
+  self->timer_target.name = "[stompy] stack watch";
+  self->timer = *stompy_poll_timer_get_default ();
+  self->timer_data = &self->timer_target;
   self->request_times = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->events = g_ptr_array_new_with_free_func ((GDestroyNotify) stompy_stack_event_free);
 }

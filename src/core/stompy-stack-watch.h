@@ -14,6 +14,7 @@
 #pragma once
 
 #include "stompy-cloudformation.h"
+#include "stompy-poll-timer.h"
 
 G_BEGIN_DECLS
 
@@ -21,19 +22,9 @@ G_BEGIN_DECLS
 #define STOMPY_STACK_WATCH_MAX_DELAY_MS            15000
 #define STOMPY_STACK_WATCH_MAX_REQUESTS_PER_MINUTE 12
 
-/* A replaceable clock and timer, so tests can run the schedule without
- * waiting. @schedule returns a handle for @cancel; it calls @func(@func_data)
- * once after @delay_ms. @now is monotonic, in µs. */
-typedef struct
-{
-  gint64   (*now)      (gpointer     user_data);
-  gpointer (*schedule) (guint        delay_ms,
-                        GSourceFunc  func,
-                        gpointer     func_data,
-                        gpointer     user_data);
-  void     (*cancel)   (gpointer     handle,
-                        gpointer     user_data);
-} StompyStackWatchTimer;
+/* The replaceable clock and timer (stompy-poll-timer.h), under the name the
+ * watches and the poller have always used. */
+typedef StompyPollTimer StompyStackWatchTimer;
 
 #define STOMPY_TYPE_STACK_WATCH (stompy_stack_watch_get_type ())
 

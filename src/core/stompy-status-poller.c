@@ -10,6 +10,7 @@
 
 #include "stompy-data-exports.h"
 #include "stompy-error.h"
+#include "stompy-poll-timer.h"
 #include "stompy-status-poller.h"
 
 G_DEFINE_FLAGS_TYPE (StompyStatusParts, stompy_status_parts,
@@ -51,7 +52,7 @@ struct _StompyStatusPoller
 
   StompyOnboarding      *model;
   StompyAwsClient       *client;
-  GMainContext          *context;
+  StompyPollTimerTarget  timer_target;   /* the default timer's; its context is ours */
 
   StompyStackWatchTimer  timer;
   gpointer               timer_data;
@@ -129,12 +130,8 @@ stompy_status_state_to_string (StompyStatusState state)
 guint
 stompy_status_poller_delivery_backoff_ms (guint index)
 {
-  guint delay = STOMPY_STATUS_POLLER_DELIVERY_FIRST_DELAY_MS;
-
-  for (guint i = 0; i < index && delay < STOMPY_STATUS_POLLER_DELIVERY_MAX_DELAY_MS; i++)
-    delay *= 2;
-
-  return MIN (delay, STOMPY_STATUS_POLLER_DELIVERY_MAX_DELAY_MS);
+  return stompy_poll_timer_backoff_ms (index, STOMPY_STATUS_POLLER_DELIVERY_FIRST_DELAY_MS,
+                                       STOMPY_STATUS_POLLER_DELIVERY_MAX_DELAY_MS, 2);
 }
 
 gboolean
@@ -147,40 +144,6 @@ stompy_status_poller_error_is_transient (const GError *error)
           error->code == STOMPY_AWS_ERROR_SERVER ||
           error->code == STOMPY_AWS_ERROR_CLOCK_SKEW);
 }
-
-static gint64
-default_now (gpointer user_data)
-{
-  return g_get_monotonic_time ();
-}
-
-static gpointer
-default_schedule (guint       delay_ms,
-                  GSourceFunc func,
-                  gpointer    func_data,
-                  gpointer    user_data)
-{
-  StompyStatusPoller *self = user_data;
-  GSource *source = g_timeout_source_new (delay_ms);
-
-  g_source_set_callback (source, func, func_data, NULL);
-  g_source_set_static_name (source, "[stompy] status poller");
-  g_source_attach (source, self->context);
-
-  return source;
-}
-
-static void
-default_cancel (gpointer handle,
-                gpointer user_data)
-{
-  g_source_destroy (handle);
-  g_source_unref (handle);
-}
-
-static const StompyStackWatchTimer default_timer = {
-  default_now, default_schedule, default_cancel,
-};
 
 static StackSlot *
 slot_for (StompyStatusPoller *self,
@@ -271,10 +234,7 @@ part_timer_cb (gpointer user_data)
   Part *part = user_data;
   StompyStatusPoller *self = part->poller;
 
-  /* The default source is one-shot: drop our reference before it goes. */
-  if (part->timer_handle != NULL && !self->custom_timer)
-    g_source_unref (part->timer_handle);
-  part->timer_handle = NULL;
+  stompy_poll_timer_fired (&self->timer, &part->timer_handle);
   part->timer_delay_ms = 0;
 
   if (part == &self->bucket)
@@ -822,7 +782,7 @@ queue_look (StompyStatusPoller *self,
       self->idle = g_idle_source_new ();
       g_source_set_callback (self->idle, idle_cb, self, NULL);
       g_source_set_static_name (self->idle, "[stompy] status poller model");
-      g_source_attach (self->idle, self->context);
+      g_source_attach (self->idle, self->timer_target.context);
     }
   update_flags (self);
 }
@@ -1528,7 +1488,7 @@ stompy_status_poller_finalize (GObject *object)
   g_clear_error (&self->stompy_error);
   g_clear_pointer (&self->bucket_status, stompy_s3_bucket_status_free);
   g_free (self->report_region);
-  g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_pointer (&self->timer_target.context, g_main_context_unref);
 
   G_OBJECT_CLASS (stompy_status_poller_parent_class)->finalize (object);
 }
@@ -1627,9 +1587,10 @@ stompy_status_poller_class_init (StompyStatusPollerClass *klass)
 static void
 stompy_status_poller_init (StompyStatusPoller *self)
 {
-  self->context = g_main_context_ref_thread_default ();
-  self->timer = default_timer;
-  self->timer_data = self;
+  self->timer_target.context = g_main_context_ref_thread_default ();
+  self->timer_target.name = "[stompy] status poller";
+  self->timer = *stompy_poll_timer_get_default ();
+  self->timer_data = &self->timer_target;
   self->settled = TRUE;
   self->bucket.poller = self;
   self->report.poller = self;
