@@ -10,6 +10,7 @@
 #include "stompy-application.h"
 #include "stompy-error-messages.h"
 #include "stompy-http.h"
+#include "stompy-preferences-window.h"
 #include "stompy-window.h"
 
 struct _StompyApplication
@@ -63,12 +64,19 @@ stompy_application_startup (GApplication *application)
   g_autofree char *api_url_setting = NULL;
   g_autofree char *base_url = NULL;
   const char *quit_accels[] = { "<Control>q", NULL };
+  const char *preferences_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (stompy_application_parent_class)->startup (application);
 
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
+                                         preferences_accels);
 
   self->settings = create_settings ();
+  /* Without the schema there is nothing to edit. */
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self),
+                                                                            "preferences")),
+                               self->settings != NULL);
 
   /* The one synchronous file read before the first frame: the state file is
    * small, and the window must open on the step the user left. */
@@ -221,6 +229,22 @@ about_action_cb (GSimpleAction *action,
 }
 
 static void
+preferences_action_cb (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  StompyApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWidget *preferences;
+
+  g_return_if_fail (self->settings != NULL);
+
+  preferences = stompy_preferences_window_new (parent, self->settings);
+  gtk_window_set_application (GTK_WINDOW (preferences), GTK_APPLICATION (self));
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static void
 quit_action_cb (GSimpleAction *action,
                 GVariant      *parameter,
                 gpointer       user_data)
@@ -236,6 +260,7 @@ quit_action_cb (GSimpleAction *action,
 
 static const GActionEntry app_actions[] = {
   { "about", about_action_cb },
+  { "preferences", preferences_action_cb },
   { "quit", quit_action_cb },
 };
 

@@ -19,6 +19,7 @@
 #include "stompy-error-messages.h"
 #include "stompy-error.h"
 #include "stompy-form.h"
+#include "stompy-regions.h"
 #include "stompy-s3.h"
 
 G_DEFINE_FINAL_TYPE (StompyCurSection, stompy_cur_section, STOMPY_TYPE_SECTION)
@@ -30,32 +31,9 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-#define DEFAULT_REGION  "ap-southeast-1"
+#define DEFAULT_REGION  STOMPY_REGION_DEFAULT
 #define DEFAULT_PREFIX  "cur"
 #define DEFAULT_REPORT  "stompy-cur"
-
-/* The regions a bucket may be created in, offered in this order. */
-static const struct {
-  const char *code;
-  const char *name;
-} regions[] = {
-  { "ap-southeast-1", N_("Asia Pacific (Singapore)") },
-  { "ap-east-1",      N_("Asia Pacific (Hong Kong)") },
-  { "ap-northeast-1", N_("Asia Pacific (Tokyo)") },
-  { "ap-northeast-2", N_("Asia Pacific (Seoul)") },
-  { "ap-south-1",     N_("Asia Pacific (Mumbai)") },
-  { "ap-southeast-2", N_("Asia Pacific (Sydney)") },
-  { "us-east-1",      N_("US East (N. Virginia)") },
-  { "us-east-2",      N_("US East (Ohio)") },
-  { "us-west-1",      N_("US West (N. California)") },
-  { "us-west-2",      N_("US West (Oregon)") },
-  { "ca-central-1",   N_("Canada (Central)") },
-  { "eu-west-1",      N_("Europe (Ireland)") },
-  { "eu-west-2",      N_("Europe (London)") },
-  { "eu-central-1",   N_("Europe (Frankfurt)") },
-  { "eu-north-1",     N_("Europe (Stockholm)") },
-  { "sa-east-1",      N_("South America (São Paulo)") },
-};
 
 /* The sub-steps shown, and their titles. */
 static const StompyCurSetupStep shown_steps[STOMPY_CUR_SECTION_N_STEPS] = {
@@ -79,14 +57,7 @@ static void update_widgets (StompyCurSection *self);
 static void
 setup_region_row (AdwComboRow *row)
 {
-  g_autoptr(GtkStringList) list = gtk_string_list_new (NULL);
-
-  for (guint i = 0; i < G_N_ELEMENTS (regions); i++)
-    {
-      /* Translators: a region's name and its code, "Asia Pacific (Singapore) — ap-southeast-1". */
-      g_autofree char *item = g_strdup_printf (_("%s — %s"), _(regions[i].name), regions[i].code);
-      gtk_string_list_append (list, item);
-    }
+  g_autoptr(GtkStringList) list = stompy_regions_new_model ();
 
   adw_combo_row_set_model (row, G_LIST_MODEL (list));
 }
@@ -94,9 +65,9 @@ setup_region_row (AdwComboRow *row)
 static const char *
 row_region (AdwComboRow *row)
 {
-  guint selected = adw_combo_row_get_selected (row);
+  const char *code = stompy_regions_get_code (adw_combo_row_get_selected (row));
 
-  return selected < G_N_ELEMENTS (regions) ? regions[selected].code : DEFAULT_REGION;
+  return code != NULL ? code : DEFAULT_REGION;
 }
 
 /* Selects @code; FALSE when it is not offered. */
@@ -104,14 +75,13 @@ static gboolean
 select_region (AdwComboRow *row,
                const char  *code)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (regions); i++)
-    if (g_strcmp0 (regions[i].code, code) == 0)
-      {
-        adw_combo_row_set_selected (row, i);
-        return TRUE;
-      }
+  int position = stompy_regions_find (code);
 
-  return FALSE;
+  if (position < 0)
+    return FALSE;
+
+  adw_combo_row_set_selected (row, (guint) position);
+  return TRUE;
 }
 
 /* ------------------------------------------------------------------ helpers */
@@ -954,7 +924,13 @@ fill_from_model (StompyCurSection *self)
         }
       else if (*entry_text (self->guided_prefix_row) == '\0')
         {
+          /* First fill: the report the user is about to create in the console
+           * is proposed in the preferred region, like an automatic one. */
+          g_autofree char *region = stompy_application_dup_default_region (self->application);
+
           set_entry_text (self->guided_prefix_row, DEFAULT_PREFIX);
+          if (!select_region (self->guided_region_row, region))
+            select_region (self->guided_region_row, DEFAULT_REGION);
         }
     }
 
