@@ -11,7 +11,6 @@
  */
 #include "config.h"
 
-#include <locale.h>
 #include <string.h>
 #include <glib/gi18n.h>
 
@@ -23,6 +22,7 @@
 #include "stompy-http.h"
 #include "stompy-template-section-private.h"
 #include "stompy-test-emulator.h"
+#include "stompy-test-ui.h"
 #include "stompy-test-util.h"
 
 #define OPS_EMAIL        "ops@example.com"
@@ -39,19 +39,7 @@ static StompyApplication *app;
 
 /* ------------------------------------------------------------------ helpers */
 
-/* Spins the main context until @cond holds; fails the test after the timeout. */
-#define SPIN_UNTIL(cond) \
-  G_STMT_START { \
-    gint64 spin_deadline = g_get_monotonic_time () + SPIN_TIMEOUT_US; \
-    while (!(cond)) \
-      { \
-        if (g_get_monotonic_time () > spin_deadline) \
-          g_error ("%s:%d: timed out waiting for %s", __FILE__, __LINE__, #cond); \
-        g_main_context_iteration (NULL, FALSE); \
-        if (!(cond)) \
-          g_usleep (1000); \
-      } \
-  } G_STMT_END
+#define SPIN_UNTIL(cond) STOMPY_TEST_SPIN_UNTIL (cond, SPIN_TIMEOUT_US)
 
 static void
 click (gpointer button)
@@ -59,44 +47,6 @@ click (gpointer button)
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (button)));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (button)));
   g_signal_emit_by_name (button, "clicked");
-}
-
-static gboolean
-contains (const char *haystack,
-          const char *needle)
-{
-  return haystack != NULL && strstr (haystack, needle) != NULL;
-}
-
-static gboolean
-has_cjk (const char *text)
-{
-  for (const char *p = text; p != NULL && *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (c >= 0x4E00 && c <= 0x9FFF)
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
-static void
-set_text (gpointer    editable,
-          const char *text)
-{
-  gtk_editable_set_text (GTK_EDITABLE (editable), text);
-}
-
-static gint64
-creations (const char *kind)
-{
-  g_autoptr(JsonNode) stats = stompy_test_emulator_get_stats (emulator);
-  JsonObject *created = json_object_get_object_member (json_node_get_object (stats), "creations");
-
-  return created != NULL && json_object_has_member (created, kind)
-         ? json_object_get_int_member (created, kind) : 0;
 }
 
 static StompyApplication *
@@ -199,38 +149,16 @@ static void
 screenshot (Shown      *shown,
             const char *name)
 {
-  const char *dir = g_getenv ("STOMPY_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
+  const char *dir = stompy_test_screenshot_dir ();
   g_autofree char *path = NULL;
-  GskRenderer *renderer;
-  int width, height;
 
-  if (dir == NULL || *dir == '\0')
+  if (dir == NULL)
     return;
 
-  /* Let the window lay out and draw what changed. */
-  for (guint i = 0; i < 50; i++)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-
+  stompy_test_let_draw (50);
   /* The whole page, not only what the window shows of it. */
-  width = gtk_widget_get_width (GTK_WIDGET (shown->page->content_box));
-  height = gtk_widget_get_height (GTK_WIDGET (shown->page->content_box));
-  paintable = gtk_widget_paintable_new (GTK_WIDGET (shown->page->content_box));
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  if (node == NULL)
-    return;
-  renderer = gtk_native_get_renderer (GTK_NATIVE (shown->window));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
   path = g_strdup_printf ("%s/%s.png", dir, name);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
+  stompy_test_save_png (GTK_WIDGET (shown->page->content_box), path);
 }
 
 /* Destroys the window and checks that the page and its sections are freed. */
@@ -418,21 +346,21 @@ test_new_report_path (void)
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (cur->region_warning_label)));
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (cur->create_button)));
 
-  set_text (cur->report_name_row, "stompy-ui-cur");
+  stompy_test_set_text (cur->report_name_row, "stompy-ui-cur");
 
   /* An invalid bucket name says why, as it is typed. */
-  set_text (cur->bucket_row, "Stompy_Bucket");
+  stompy_test_set_text (cur->bucket_row, "Stompy_Bucket");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (cur->hint_label)));
-  g_assert_true (contains (gtk_label_get_label (cur->hint_label),
-                           stompy_bucket_name_reason_sentence (STOMPY_BUCKET_NAME_UPPERCASE)));
+  g_assert_true (stompy_test_contains (gtk_label_get_label (cur->hint_label),
+                                       stompy_bucket_name_reason_sentence (STOMPY_BUCKET_NAME_UPPERCASE)));
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (cur->bucket_row), "error"));
-  set_text (cur->bucket_row, "192.168.5.4");
-  g_assert_true (contains (gtk_label_get_label (cur->hint_label),
-                           stompy_bucket_name_reason_sentence (STOMPY_BUCKET_NAME_IP_ADDRESS)));
-  set_text (cur->prefix_row, "cur/");
-  g_assert_true (contains (gtk_label_get_label (cur->hint_label),
-                           stompy_cur_name_reason_sentence (STOMPY_CUR_NAME_TRAILING_SLASH, TRUE)));
-  set_text (cur->prefix_row, "cur");
+  stompy_test_set_text (cur->bucket_row, "192.168.5.4");
+  g_assert_true (stompy_test_contains (gtk_label_get_label (cur->hint_label),
+                                       stompy_bucket_name_reason_sentence (STOMPY_BUCKET_NAME_IP_ADDRESS)));
+  stompy_test_set_text (cur->prefix_row, "cur/");
+  g_assert_true (stompy_test_contains (gtk_label_get_label (cur->hint_label),
+                                       stompy_cur_name_reason_sentence (STOMPY_CUR_NAME_TRAILING_SLASH, TRUE)));
+  stompy_test_set_text (cur->prefix_row, "cur");
 
   /* Another region warns about the delay. */
   select_region (cur->region_row, "us-west-2");
@@ -441,14 +369,14 @@ test_new_report_path (void)
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (cur->region_warning_label)));
 
   /* A name another account owns: valid as typed, refused by S3, shown on the field. */
-  set_text (cur->bucket_row, "stompy-taken-bucket");
+  stompy_test_set_text (cur->bucket_row, "stompy-taken-bucket");
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (cur->hint_label)));
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (cur->bucket_row), "error"));
   policy = text_view_text (cur->policy_view);
-  g_assert_true (contains (policy, "billingreports.amazonaws.com"));
-  g_assert_true (contains (policy, "arn:aws:s3:::stompy-taken-bucket"));
-  g_assert_true (contains (policy, "aws:SourceAccount"));
-  g_assert_true (contains (policy, MGMT_ACCOUNT));
+  g_assert_true (stompy_test_contains (policy, "billingreports.amazonaws.com"));
+  g_assert_true (stompy_test_contains (policy, "arn:aws:s3:::stompy-taken-bucket"));
+  g_assert_true (stompy_test_contains (policy, "aws:SourceAccount"));
+  g_assert_true (stompy_test_contains (policy, MGMT_ACCOUNT));
   g_assert_true (gtk_text_view_get_monospace (cur->policy_view));
   g_assert_false (gtk_text_view_get_editable (cur->policy_view));
   /* Nothing is created before the policy is confirmed. */
@@ -460,15 +388,16 @@ test_new_report_path (void)
   SPIN_UNTIL (!cur->creating);
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (cur->bucket_row), "error"));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (cur->hint_label)));
-  g_assert_true (contains (gtk_label_get_label (cur->hint_label), "stompy-taken-bucket"));
+  g_assert_true (stompy_test_contains (gtk_label_get_label (cur->hint_label),
+                                       "stompy-taken-bucket"));
   g_assert_true (focus_within (&shown, cur->bucket_row));
   g_assert_cmpint (cur->step_states[0], ==, STOMPY_CUR_STEP_FAILED);
   g_assert_false (stompy_cur_choice_is_complete (choice));
-  g_assert_cmpint (creations ("s3:bucket"), ==, 0);
+  g_assert_cmpint (stompy_test_creations (emulator, "s3:bucket"), ==, 0);
   screenshot (&shown, "cur-bucket-taken");
 
   /* Another name: the policy changes, so it must be confirmed again. */
-  set_text (cur->bucket_row, NEW_BUCKET);
+  stompy_test_set_text (cur->bucket_row, NEW_BUCKET);
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (cur->bucket_row), "error"));
   g_assert_false (gtk_check_button_get_active (cur->policy_check));
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (cur->create_button)));
@@ -495,12 +424,12 @@ test_new_report_path (void)
   g_assert_cmpstr (stompy_cur_choice_get_prefix (choice), ==, "cur");
   g_assert_cmpstr (stompy_cur_choice_get_region (choice), ==, "ap-southeast-1");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (cur->done_label)));
-  g_assert_true (contains (gtk_label_get_label (cur->done_label), _("48 hours")) ||
-                 contains (gtk_label_get_label (cur->done_label), "48"));
+  g_assert_true (stompy_test_contains (gtk_label_get_label (cur->done_label), _("48 hours")) ||
+                 stompy_test_contains (gtk_label_get_label (cur->done_label), "48"));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (cur->chosen_row)));
   g_assert_true (stompy_section_get_ready (STOMPY_SECTION (cur)));
-  g_assert_cmpint (creations ("s3:bucket"), ==, 1);
-  g_assert_cmpint (creations ("cur:report"), ==, 1);
+  g_assert_cmpint (stompy_test_creations (emulator, "s3:bucket"), ==, 1);
+  g_assert_cmpint (stompy_test_creations (emulator, "cur:report"), ==, 1);
   screenshot (&shown, "cur-created");
 
   /* Not ready yet: billing access and the role are missing. */
@@ -557,11 +486,12 @@ test_existing_report_path (void)
   g_assert_cmpstr (stompy_cur_choice_get_prefix (choice), ==, "cur");
   g_assert_cmpstr (stompy_cur_choice_get_region (choice), ==, "ap-southeast-1");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (cur->chosen_row)));
-  g_assert_true (contains (adw_action_row_get_subtitle (cur->chosen_row), READY_BUCKET));
+  g_assert_true (stompy_test_contains (adw_action_row_get_subtitle (cur->chosen_row),
+                                       READY_BUCKET));
   g_assert_true (stompy_section_get_ready (STOMPY_SECTION (cur)));
   /* Nothing was created. */
-  g_assert_cmpint (creations ("s3:bucket"), ==, 0);
-  g_assert_cmpint (creations ("cur:report"), ==, 0);
+  g_assert_cmpint (stompy_test_creations (emulator, "s3:bucket"), ==, 0);
+  g_assert_cmpint (stompy_test_creations (emulator, "cur:report"), ==, 0);
 
   close_page (&shown);
 }
@@ -623,10 +553,12 @@ test_template_creates_stack (void)
   /* The permissions read from the template: the trust row and the statements. */
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (section->permissions_group)));
   g_assert_cmpuint (section->permission_rows->len, >=, 3);
-  g_assert_true (contains (adw_action_row_get_subtitle (g_ptr_array_index (section->permission_rows, 0)),
-                           "111122223333"));
-  g_assert_true (contains (adw_action_row_get_subtitle (g_ptr_array_index (section->permission_rows, 0)),
-                           EXTERNAL_ID));
+  g_assert_true (stompy_test_contains (adw_action_row_get_subtitle (
+                                         g_ptr_array_index (section->permission_rows, 0)),
+                                       "111122223333"));
+  g_assert_true (stompy_test_contains (adw_action_row_get_subtitle (
+                                         g_ptr_array_index (section->permission_rows, 0)),
+                                       EXTERNAL_ID));
   g_assert_true (ADW_IS_EXPANDER_ROW (g_ptr_array_index (section->permission_rows, 1)));
 
   /* Acknowledge first. */
@@ -659,8 +591,9 @@ test_template_creates_stack (void)
   g_assert_cmpstr (adw_action_row_get_subtitle (section->role_row), ==,
                    stompy_stack_record_get_role_arn (record));
   g_assert_cmpfloat (gtk_progress_bar_get_fraction (section->progress_bar), ==, 1.0);
-  g_assert_true (contains (gtk_label_get_label (section->events_label), "CREATE_COMPLETE"));
-  g_assert_cmpint (creations ("cloudformation:stack"), ==, 1);
+  g_assert_true (stompy_test_contains (gtk_label_get_label (section->events_label),
+                                       "CREATE_COMPLETE"));
+  g_assert_cmpint (stompy_test_creations (emulator, "cloudformation:stack"), ==, 1);
 
   /* Billing confirmed, report chosen, role known: the page may go on. */
   g_assert_cmpint (stompy_page_get_state (STOMPY_PAGE (shown.page)), ==, STOMPY_PAGE_STATE_READY);
@@ -695,8 +628,8 @@ test_failing_stack_explained (void)
 
   g_assert_true (section->unusable);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (section->error_label)));
-  g_assert_true (contains (gtk_label_get_label (section->error_label),
-                           "is not authorized to perform: iam:CreateRole"));
+  g_assert_true (stompy_test_contains (gtk_label_get_label (section->error_label),
+                                       "is not authorized to perform: iam:CreateRole"));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (section->delete_retry_button)));
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (section->create_button)));
   g_assert_cmpstr (stompy_stack_record_get_status (record), ==, "ROLLBACK_COMPLETE");
@@ -714,7 +647,7 @@ test_failing_stack_explained (void)
   g_assert_cmpstr (stompy_stack_record_get_stack_id (record), !=, first_id);
   g_assert_cmpstr (stompy_stack_record_get_status (record), ==, "CREATE_COMPLETE");
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (section->error_label)));
-  g_assert_cmpint (creations ("cloudformation:stack"), ==, 2);
+  g_assert_cmpint (stompy_test_creations (emulator, "cloudformation:stack"), ==, 2);
 
   close_page (&shown);
 }
@@ -749,7 +682,7 @@ test_resume_follows_stack (void)
   section = shown.page->template_section;
   SPIN_UNTIL (stompy_stack_record_is_complete (record));
   g_assert_cmpstr (stompy_stack_record_get_stack_id (record), ==, stack_id);
-  g_assert_cmpint (creations ("cloudformation:stack"), ==, 1);
+  g_assert_cmpint (stompy_test_creations (emulator, "cloudformation:stack"), ==, 1);
   SPIN_UNTIL (!section->following && !section->loading);
 
   close_page (&shown);
@@ -782,7 +715,7 @@ test_resume_vanished_stack (void)
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (section->error_label)));
   g_assert_cmpstr (gtk_label_get_label (section->error_label), !=, "");
   g_assert_false (stompy_stack_record_is_complete (record));
-  g_assert_cmpint (creations ("cloudformation:stack"), ==, 0);
+  g_assert_cmpint (stompy_test_creations (emulator, "cloudformation:stack"), ==, 0);
   g_assert_cmpint (stompy_page_get_state (STOMPY_PAGE (shown.page)), ==, STOMPY_PAGE_STATE_ERROR);
 
   close_page (&shown);
@@ -803,11 +736,11 @@ test_guided_mode (void)
   g_assert_cmpstr (gtk_stack_get_visible_child_name (cur->mode_stack), ==, "guided");
   g_assert_false (gtk_widget_get_visible (cur->mode_box));
   g_assert_false (cur->loading);
-  set_text (cur->guided_report_name_row, "console-cur");
-  set_text (cur->guided_bucket_row, "Console_Bucket");
+  stompy_test_set_text (cur->guided_report_name_row, "console-cur");
+  stompy_test_set_text (cur->guided_bucket_row, "Console_Bucket");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (cur->guided_hint_label)));
   g_assert_false (stompy_cur_choice_is_complete (choice));
-  set_text (cur->guided_bucket_row, "console-cur-bucket");
+  stompy_test_set_text (cur->guided_bucket_row, "console-cur-bucket");
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (cur->guided_hint_label)));
   g_assert_cmpint (stompy_cur_choice_get_origin (choice), ==, STOMPY_CUR_ORIGIN_PASTED);
   g_assert_cmpstr (stompy_cur_choice_get_bucket (choice), ==, "console-cur-bucket");
@@ -822,25 +755,28 @@ test_guided_mode (void)
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (section->console_button)));
   url = stompy_template_section_dup_quick_create_url (section);
   g_assert_true (g_str_has_prefix (url, "https://ap-southeast-1.console.aws.amazon.com/cloudformation/home?region=ap-southeast-1#/stacks/create/review?"));
-  g_assert_true (contains (url, "stackName=StompyAnalySaver"));
-  g_assert_true (contains (url, "param_ExternalId=" EXTERNAL_ID));
-  g_assert_true (contains (url, "param_StompyPrincipalAccountId=111122223333"));
-  g_assert_true (contains (url, "param_CurBucketName=console-cur-bucket"));
-  g_assert_true (contains (url, "templateURL="));
+  g_assert_true (stompy_test_contains (url, "stackName=StompyAnalySaver"));
+  g_assert_true (stompy_test_contains (url, "param_ExternalId=" EXTERNAL_ID));
+  g_assert_true (stompy_test_contains (url, "param_StompyPrincipalAccountId=111122223333"));
+  g_assert_true (stompy_test_contains (url, "param_CurBucketName=console-cur-bucket"));
+  g_assert_true (stompy_test_contains (url, "templateURL="));
 
   /* A role of another account is refused, with the reason. */
-  set_text (section->role_arn_row, "arn:aws:iam::999988887777:role/StompyAnalySaverRole");
+  stompy_test_set_text (section->role_arn_row,
+                        "arn:aws:iam::999988887777:role/StompyAnalySaverRole");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (section->arn_hint_label)));
-  g_assert_true (contains (gtk_label_get_label (section->arn_hint_label), "999988887777"));
+  g_assert_true (stompy_test_contains (gtk_label_get_label (section->arn_hint_label),
+                                       "999988887777"));
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (section->role_arn_row), "error"));
   g_assert_false (stompy_stack_record_is_complete (record));
-  set_text (section->role_arn_row, "arn:aws:iam::" MGMT_ACCOUNT ":user/ops-admin");
+  stompy_test_set_text (section->role_arn_row, "arn:aws:iam::" MGMT_ACCOUNT ":user/ops-admin");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (section->arn_hint_label)));
   g_assert_false (stompy_stack_record_is_complete (record));
   screenshot (&shown, "guided-wrong-arn");
 
   /* This account's role is taken. */
-  set_text (section->role_arn_row, "arn:aws:iam::" MGMT_ACCOUNT ":role/StompyAnalySaverRole");
+  stompy_test_set_text (section->role_arn_row,
+                        "arn:aws:iam::" MGMT_ACCOUNT ":role/StompyAnalySaverRole");
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (section->arn_hint_label)));
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (section->role_arn_row), "error"));
   g_assert_cmpstr (stompy_stack_record_get_role_arn (record), ==,
@@ -891,7 +827,7 @@ test_zh_cn_subprocess (void)
           continue;
         }
       g_test_message ("translated: %s", labels[i]);
-      g_assert_true (has_cjk (labels[i]));
+      g_assert_true (stompy_test_has_cjk (labels[i]));
     }
 
   close_page (&shown);
@@ -900,42 +836,16 @@ test_zh_cn_subprocess (void)
 static void
 test_zh_cn (void)
 {
-  const char *localedir = g_getenv ("STOMPY_LOCALEDIR");
-  g_autofree char *mo = NULL;
-
-  if (localedir == NULL || *localedir == '\0')
-    {
-      g_test_skip ("STOMPY_LOCALEDIR is not set");
-      return;
-    }
-
-  mo = g_build_filename (localedir, "zh_CN", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
-  if (!g_file_test (mo, G_FILE_TEST_IS_REGULAR))
-    {
-      g_test_skip ("The Chinese translation is not built");
-      return;
-    }
-
-  g_setenv ("LANGUAGE", "zh_CN", TRUE);
-  g_test_trap_subprocess ("/analysaver-ui/i18n/zh-CN/subprocess", 180 * G_USEC_PER_SEC,
-                          G_TEST_SUBPROCESS_INHERIT_STDERR);
-  g_unsetenv ("LANGUAGE");
-  g_test_trap_assert_passed ();
+  stompy_test_run_zh_cn_subprocess ("/analysaver-ui/i18n/zh-CN/subprocess");
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  const char *localedir = g_getenv ("STOMPY_LOCALEDIR");
   int status;
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  gtk_test_init (&argc, &argv, NULL);
+  stompy_test_ui_init (&argc, &argv);
 
   g_test_add_func ("/analysaver-ui/page/create-and-finalize", test_page_create_finalize);
   g_test_add_func ("/analysaver-ui/template/section-serves-spotainer",
@@ -959,12 +869,7 @@ main (int   argc,
 
   status = g_test_run ();
 
-  if (app != NULL)
-    {
-      g_application_quit (G_APPLICATION (app));
-      g_clear_object (&app);
-    }
-  g_clear_pointer (&emulator, stompy_test_emulator_stop);
+  stompy_test_ui_shutdown (&app, &emulator);
 
   return status;
 }

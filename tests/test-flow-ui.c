@@ -13,7 +13,6 @@
  */
 #include "config.h"
 
-#include <locale.h>
 #include <string.h>
 #include <glib/gi18n.h>
 
@@ -32,6 +31,8 @@
 #include "stompy-stompy-account-section-private.h"
 #include "stompy-template-section-private.h"
 #include "stompy-test-emulator.h"
+#include "stompy-test-ui.h"
+#include "stompy-test-util.h"
 #include "stompy-window-private.h"
 
 #define OPS_EMAIL        "ops@example.com"
@@ -53,19 +54,7 @@ static guint restarts;
 
 /* ------------------------------------------------------------------ helpers */
 
-/* Spins the main context until @cond holds; fails the test after the timeout. */
-#define SPIN_UNTIL(cond) \
-  G_STMT_START { \
-    gint64 spin_deadline = g_get_monotonic_time () + SPIN_TIMEOUT_US; \
-    while (!(cond)) \
-      { \
-        if (g_get_monotonic_time () > spin_deadline) \
-          g_error ("%s:%d: timed out waiting for %s", __FILE__, __LINE__, #cond); \
-        g_main_context_iteration (NULL, FALSE); \
-        if (!(cond)) \
-          g_usleep (1000); \
-      } \
-  } G_STMT_END
+#define SPIN_UNTIL(cond) STOMPY_TEST_SPIN_UNTIL (cond, SPIN_TIMEOUT_US)
 
 /* What a click does, at once (gtk_widget_activate() animates a press first). */
 static void
@@ -74,38 +63,6 @@ click (gpointer button)
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (button)));
   g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (button)));
   g_signal_emit_by_name (button, "clicked");
-}
-
-static void
-set_text (gpointer    editable,
-          const char *text)
-{
-  gtk_editable_set_text (GTK_EDITABLE (editable), text);
-}
-
-static gboolean
-contains (const char *haystack,
-          const char *needle)
-{
-  return haystack != NULL && strstr (haystack, needle) != NULL;
-}
-
-static gint64
-creations (const char *kind)
-{
-  g_autoptr(JsonNode) stats = stompy_test_emulator_get_stats (emulator);
-  JsonObject *created = json_object_get_object_member (json_node_get_object (stats), "creations");
-
-  return created != NULL && json_object_has_member (created, kind)
-         ? json_object_get_int_member (created, kind) : 0;
-}
-
-static void
-done_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
 static StompyApplication *
@@ -179,12 +136,12 @@ reset_world (void)
   stompy_api_client_set_token (client, NULL);
 
   stompy_secret_store_clear_token_async (stompy_api_client_get_base_url (client), NULL,
-                                         done_cb, &result);
+                                         stompy_test_store_result_cb, &result);
   SPIN_UNTIL (result != NULL);
   g_assert_true (stompy_secret_store_clear_token_finish (result, NULL));
   g_clear_object (&result);
 
-  stompy_secret_store_clear_aws_async (MGMT_KEY_ID, NULL, done_cb, &result);
+  stompy_secret_store_clear_aws_async (MGMT_KEY_ID, NULL, stompy_test_store_result_cb, &result);
   SPIN_UNTIL (result != NULL);
   g_assert_true (stompy_secret_store_clear_aws_finish (result, NULL));
   g_clear_object (&result);
@@ -230,36 +187,15 @@ static void
 screenshot (StompyWindow *window,
             const char   *name)
 {
-  const char *dir = g_getenv ("STOMPY_SCREENSHOT_DIR");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
+  const char *dir = stompy_test_screenshot_dir ();
   g_autofree char *path = NULL;
-  int width, height;
 
-  if (dir == NULL || *dir == '\0')
+  if (dir == NULL)
     return;
 
-  /* Let the window lay out and draw what changed. */
-  for (guint i = 0; i < 100; i++)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-
-  width = gtk_widget_get_width (GTK_WIDGET (window));
-  height = gtk_widget_get_height (GTK_WIDGET (window));
-  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  if (node == NULL)
-    return;
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  stompy_test_let_draw (100);
   path = g_strdup_printf ("%s/flow-%s.png", dir, name);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
+  stompy_test_save_png (GTK_WIDGET (window), path);
 }
 
 static StompySignInPage *
@@ -313,8 +249,8 @@ sign_in (StompyWindow *window,
   StompyStompyAccountSection *stompy = sign_in_page (window)->stompy_section;
 
   SPIN_UNTIL (!stompy->checking_session);
-  set_text (stompy->email_row, email);
-  set_text (stompy->password_row, password);
+  stompy_test_set_text (stompy->email_row, email);
+  stompy_test_set_text (stompy->password_row, password);
   click (stompy->sign_in_button);
   SPIN_UNTIL (!stompy->signing_in);
   g_assert_true (stompy->signed_in);
@@ -328,8 +264,8 @@ use_typed_key (StompyWindow *window)
   StompyAwsAccountSection *aws = sign_in_page (window)->aws_section;
 
   adw_combo_row_set_selected (aws->source_row, STOMPY_CREDENTIAL_SOURCE_TYPED);
-  set_text (aws->access_key_row, MGMT_KEY_ID);
-  set_text (aws->secret_row, MGMT_SECRET);
+  stompy_test_set_text (aws->access_key_row, MGMT_KEY_ID);
+  stompy_test_set_text (aws->secret_row, MGMT_SECRET);
   gtk_switch_set_active (aws->remember_switch, TRUE);
   click (aws->verify_button);
   SPIN_UNTIL (!aws->verifying);
@@ -344,7 +280,7 @@ use_guided (StompyWindow *window,
   StompyAwsAccountSection *aws = sign_in_page (window)->aws_section;
 
   adw_combo_row_set_selected (aws->source_row, STOMPY_CREDENTIAL_SOURCE_GUIDED);
-  set_text (aws->account_id_row, account_id);
+  stompy_test_set_text (aws->account_id_row, account_id);
   g_assert_cmpstr (stompy_onboarding_get_account_id (model ()), ==, account_id);
 }
 
@@ -422,7 +358,7 @@ paste_role (StompyTemplateSection *section,
   g_assert_true (gtk_widget_get_visible (section->guided_box));
   gtk_check_button_set_active (section->ack_check, TRUE);
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (section->console_button)));
-  set_text (section->role_arn_row, role_arn);
+  stompy_test_set_text (section->role_arn_row, role_arn);
   g_assert_cmpstr (stompy_stack_record_get_role_arn (section->record), ==, role_arn);
   g_assert_true (stompy_stack_record_get_role_arn_pasted (section->record));
 }
@@ -452,8 +388,8 @@ analysaver_guided (StompyWindow *window,
 
   gtk_switch_set_active (page->billing_section->confirm_switch, TRUE);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (cur->mode_stack), ==, "guided");
-  set_text (cur->guided_report_name_row, "console-cur");
-  set_text (cur->guided_bucket_row, "console-cur-bucket");
+  stompy_test_set_text (cur->guided_report_name_row, "console-cur");
+  stompy_test_set_text (cur->guided_bucket_row, "console-cur-bucket");
   paste_role (page->template_section, role_arn);
   SPIN_UNTIL (stompy_page_get_state (STOMPY_PAGE (page)) == STOMPY_PAGE_STATE_READY);
 }
@@ -527,10 +463,11 @@ assert_done_page (StompyWindow *window,
   StompyDonePage *page = done_page (window);
 
   g_assert_cmpstr (adw_status_page_get_title (page->status_page), ==, _("Connected"));
-  g_assert_true (contains (adw_status_page_get_description (page->status_page), account_id));
+  g_assert_true (stompy_test_contains (adw_status_page_get_description (page->status_page),
+                                       account_id));
   g_assert_cmpint (gtk_widget_get_visible (GTK_WIDGET (page->data_label)), ==, waiting_for_data);
   if (waiting_for_data)
-    g_assert_true (contains (gtk_label_get_label (page->data_label), "24–48"));
+    g_assert_true (stompy_test_contains (gtk_label_get_label (page->data_label), "24–48"));
 }
 
 /* Stores a Stompy session in the keyring, as a sign-in on an earlier run did. */
@@ -542,7 +479,8 @@ store_session (void)
   g_autoptr(GError) error = NULL;
   GAsyncResult *result = NULL;
 
-  stompy_api_client_sign_in_async (api, OPS_EMAIL, OPS_PASSWORD, NULL, done_cb, &result);
+  stompy_api_client_sign_in_async (api, OPS_EMAIL, OPS_PASSWORD, NULL,
+                                   stompy_test_store_result_cb, &result);
   SPIN_UNTIL (result != NULL);
   session = stompy_api_client_sign_in_finish (api, result, &error);
   g_assert_no_error (error);
@@ -550,7 +488,7 @@ store_session (void)
   stompy_onboarding_set_stompy_account (model (), session->user_email, session->organization_name);
 
   stompy_secret_store_save_token_async (stompy_api_client_get_base_url (api), OPS_EMAIL,
-                                        session->token, NULL, done_cb, &result);
+                                        session->token, NULL, stompy_test_store_result_cb, &result);
   SPIN_UNTIL (result != NULL);
   g_assert_true (stompy_secret_store_save_token_finish (result, &error));
   g_assert_no_error (error);
@@ -669,8 +607,10 @@ test_automatic_analysaver_only (void)
   g_assert_cmpstr (summary_value (window, _("AWS Account")), ==, MGMT_ACCOUNT);
   g_assert_cmpstr (summary_value (window, _("Products")), ==, "StompyAnalySaver");
   g_assert_cmpstr (summary_value (window, _("Cost and Usage Report")), ==, READY_REPORT);
-  g_assert_true (contains (summary_value (window, _("Report Bucket")), "s3://" READY_BUCKET "/cur"));
-  g_assert_true (contains (summary_value (window, _("Report Bucket")), "ap-southeast-1"));
+  g_assert_true (stompy_test_contains (summary_value (window, _("Report Bucket")),
+                                       "s3://" READY_BUCKET "/cur"));
+  g_assert_true (stompy_test_contains (summary_value (window, _("Report Bucket")),
+                                       "ap-southeast-1"));
   g_assert_true (g_str_has_prefix (summary_value (window, _("AnalySaver Role")),
                                    "arn:aws:iam::" MGMT_ACCOUNT ":role/"));
   g_assert_null (summary_value (window, _("SpoTainer Role")));
@@ -681,14 +621,15 @@ test_automatic_analysaver_only (void)
 
   connect_until_done (window);
   g_assert_cmpstr (connection_status (), ==, "waiting_for_data");
-  g_assert_true (contains (check_state (window, "assume_analysaver_role"), _("Verified")));
-  g_assert_true (contains (check_state (window, "read_cur_bucket"), _("Verified")));
+  g_assert_true (stompy_test_contains (check_state (window, "assume_analysaver_role"),
+                                       _("Verified")));
+  g_assert_true (stompy_test_contains (check_state (window, "read_cur_bucket"), _("Verified")));
   g_assert_null (_stompy_connect_page_get_check_row (page, "assume_spotainer_role"));
   assert_done_page (window, MGMT_ACCOUNT, TRUE);
   screenshot (window, "done-waiting-for-data");
-  g_assert_cmpint (creations ("stompy:aws_account"), ==, 1);
-  g_assert_cmpint (creations ("cloudformation:stack"), ==, 1);
-  g_assert_cmpint (creations ("s3:bucket"), ==, 0);
+  g_assert_cmpint (stompy_test_creations (emulator, "stompy:aws_account"), ==, 1);
+  g_assert_cmpint (stompy_test_creations (emulator, "cloudformation:stack"), ==, 1);
+  g_assert_cmpint (stompy_test_creations (emulator, "s3:bucket"), ==, 0);
 
   /* Back from the end shows the verified checks; Continue comes back without sending again. */
   posts = stompy_test_emulator_count_requests (emulator, "stompy:POST /aws/accounts");
@@ -728,11 +669,12 @@ test_automatic_spotainer_only (void)
 
   connect_until_done (window);
   g_assert_cmpstr (connection_status (), ==, "connected");
-  g_assert_true (contains (check_state (window, "assume_spotainer_role"), _("Verified")));
+  g_assert_true (stompy_test_contains (check_state (window, "assume_spotainer_role"),
+                                       _("Verified")));
   assert_done_page (window, MGMT_ACCOUNT, FALSE);
   screenshot (window, "done-connected");
-  g_assert_cmpint (creations ("cloudformation:stack"), ==, 1);
-  g_assert_cmpint (creations ("stompy:aws_account"), ==, 1);
+  g_assert_cmpint (stompy_test_creations (emulator, "cloudformation:stack"), ==, 1);
+  g_assert_cmpint (stompy_test_creations (emulator, "stompy:aws_account"), ==, 1);
 
   close_window (window);
 }
@@ -793,10 +735,12 @@ test_automatic_both_with_back (void)
 
   connect_until_done (window);
   g_assert_cmpstr (connection_status (), ==, "waiting_for_data");
-  g_assert_true (contains (check_state (window, "assume_spotainer_role"), _("Verified")));
-  g_assert_true (contains (check_state (window, "assume_analysaver_role"), _("Verified")));
-  g_assert_cmpint (creations ("cloudformation:stack"), ==, 2);
-  g_assert_cmpint (creations ("stompy:aws_account"), ==, 1);
+  g_assert_true (stompy_test_contains (check_state (window, "assume_spotainer_role"),
+                                       _("Verified")));
+  g_assert_true (stompy_test_contains (check_state (window, "assume_analysaver_role"),
+                                       _("Verified")));
+  g_assert_cmpint (stompy_test_creations (emulator, "cloudformation:stack"), ==, 2);
+  g_assert_cmpint (stompy_test_creations (emulator, "stompy:aws_account"), ==, 1);
 
   close_window (window);
 }
@@ -819,7 +763,8 @@ test_guided_both (void)
     StompyTemplateSection *section = spotainer_page (window)->template_section;
 
     SPIN_UNTIL (section->info != NULL && !section->loading);
-    set_text (section->role_arn_row, "arn:aws:iam::" MGMT_ACCOUNT ":role/StompySpoTainerRole");
+    stompy_test_set_text (section->role_arn_row,
+                          "arn:aws:iam::" MGMT_ACCOUNT ":role/StompySpoTainerRole");
     g_assert_false (stompy_stack_record_is_complete (section->record));
     g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (window->primary_button)));
     paste_role (section, "arn:aws:iam::" SOLO_ACCOUNT ":role/StompySpoTainerRole");
@@ -829,7 +774,8 @@ test_guided_both (void)
 
   g_assert_cmpstr (summary_value (window, _("AWS Account")), ==, SOLO_ACCOUNT);
   g_assert_cmpstr (summary_value (window, _("Cost and Usage Report")), ==, "console-cur");
-  g_assert_true (contains (summary_value (window, _("Report Bucket")), "s3://console-cur-bucket"));
+  g_assert_true (stompy_test_contains (summary_value (window, _("Report Bucket")),
+                                       "s3://console-cur-bucket"));
   g_assert_cmpstr (summary_value (window, _("SpoTainer Role")), ==,
                    "arn:aws:iam::" SOLO_ACCOUNT ":role/StompySpoTainerRole");
 
@@ -838,8 +784,8 @@ test_guided_both (void)
   assert_done_page (window, SOLO_ACCOUNT, TRUE);
   /* Nothing was asked of AWS: the user did it in the console. */
   g_assert_cmpint (stompy_test_emulator_count_requests (emulator, "cloudformation:CreateStack"), ==, 0);
-  g_assert_cmpint (creations ("s3:bucket"), ==, 0);
-  g_assert_cmpint (creations ("stompy:aws_account"), ==, 1);
+  g_assert_cmpint (stompy_test_creations (emulator, "s3:bucket"), ==, 0);
+  g_assert_cmpint (stompy_test_creations (emulator, "stompy:aws_account"), ==, 1);
 
   close_window (window);
 }
@@ -875,8 +821,8 @@ test_resume_at_analysaver_step (void)
   go_on (window, STOMPY_STEP_CONNECT);
   connect_until_done (window);
   g_assert_cmpstr (connection_status (), ==, "waiting_for_data");
-  g_assert_cmpint (creations ("cloudformation:stack"), ==, 1);
-  g_assert_cmpint (creations ("stompy:aws_account"), ==, 1);
+  g_assert_cmpint (stompy_test_creations (emulator, "cloudformation:stack"), ==, 1);
+  g_assert_cmpint (stompy_test_creations (emulator, "stompy:aws_account"), ==, 1);
 
   close_window (window);
 }
@@ -903,7 +849,8 @@ test_resume_at_connect_step (void)
   g_assert_true (stompy_connection_get_submitted (connection));
   /* The checks show as pending. */
   SPIN_UNTIL (_stompy_connect_page_get_check_row (connect_page (window), "assume_spotainer_role") != NULL);
-  g_assert_true (contains (check_state (window, "assume_spotainer_role"), _("Checking…")));
+  g_assert_true (stompy_test_contains (check_state (window, "assume_spotainer_role"),
+                                       _("Checking…")));
   screenshot (window, "connect-verifying");
   key = g_strdup (stompy_connection_get_idempotency_key (connection));
   close_window (window);
@@ -917,7 +864,7 @@ test_resume_at_connect_step (void)
   g_assert_cmpstr (connection_status (), ==, "connected");
   assert_done_page (window, SOLO_ACCOUNT, FALSE);
   g_assert_cmpint (stompy_test_emulator_count_requests (emulator, "stompy:POST /aws/accounts"), ==, 1);
-  g_assert_cmpint (creations ("stompy:aws_account"), ==, 1);
+  g_assert_cmpint (stompy_test_creations (emulator, "stompy:aws_account"), ==, 1);
 
   close_window (window);
 }
@@ -943,12 +890,14 @@ test_connect_failed_check (void)
   g_assert_cmpint (stompy_window_get_step (window), ==, STOMPY_STEP_CONNECT);
   g_assert_cmpstr (connection_status (), ==, "failed");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page->checks_group)));
-  g_assert_true (contains (adw_preferences_group_get_description (page->checks_group), "could not verify"));
+  g_assert_true (stompy_test_contains (adw_preferences_group_get_description (page->checks_group),
+                                       "could not verify"));
   row = _stompy_connect_page_get_check_row (page, "assume_analysaver_role");
   /* The service's message, and what to do. */
-  g_assert_true (contains (adw_action_row_get_subtitle (row), "could not assume this role"));
-  g_assert_true (contains (adw_action_row_get_subtitle (row), "RoleArn output"));
-  g_assert_true (contains (check_state (window, "read_cur_bucket"), "AnalySaver"));
+  g_assert_true (stompy_test_contains (adw_action_row_get_subtitle (row),
+                                       "could not assume this role"));
+  g_assert_true (stompy_test_contains (adw_action_row_get_subtitle (row), "RoleArn output"));
+  g_assert_true (stompy_test_contains (check_state (window, "read_cur_bucket"), "AnalySaver"));
   /* Not an error of the request: Connect may be pressed again. */
   g_assert_false (gtk_widget_get_visible (page->error_box));
   g_assert_cmpint (stompy_page_get_state (STOMPY_PAGE (page)), ==, STOMPY_PAGE_STATE_READY);
@@ -957,8 +906,8 @@ test_connect_failed_check (void)
   /* The check's button goes to the step it concerns. */
   click (_stompy_connect_page_get_step_button (row));
   g_assert_cmpint (stompy_window_get_step (window), ==, STOMPY_STEP_ANALYSAVER);
-  set_text (analysaver_page (window)->template_section->role_arn_row,
-            "arn:aws:iam::" SOLO_ACCOUNT ":role/StompyAnalySaverRole");
+  stompy_test_set_text (analysaver_page (window)->template_section->role_arn_row,
+                        "arn:aws:iam::" SOLO_ACCOUNT ":role/StompyAnalySaverRole");
   go_on (window, STOMPY_STEP_CONNECT);
   /* The old checks were for another request. */
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (page->checks_group)));
@@ -986,13 +935,13 @@ test_connect_already_connected (void)
 
   g_assert_cmpint (stompy_window_get_step (window), ==, STOMPY_STEP_CONNECT);
   g_assert_true (gtk_widget_get_visible (page->error_box));
-  g_assert_true (contains (gtk_label_get_label (page->error_label), "Other Corp"));
+  g_assert_true (stompy_test_contains (gtk_label_get_label (page->error_label), "Other Corp"));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (page->sign_in_again_button)));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (page->checks_group)));
   /* Refused for good: the next attempt is a new request. */
   g_assert_false (stompy_connection_get_submitted (stompy_onboarding_get_connection (model ())));
   g_assert_cmpint (stompy_page_get_state (STOMPY_PAGE (page)), ==, STOMPY_PAGE_STATE_READY);
-  g_assert_cmpint (creations ("stompy:aws_account"), ==, 0);
+  g_assert_cmpint (stompy_test_creations (emulator, "stompy:aws_account"), ==, 0);
   screenshot (window, "connect-already-connected");
 
   close_window (window);
@@ -1015,9 +964,9 @@ test_connect_forbidden (void)
   SPIN_UNTIL (!window->submitting);
 
   g_assert_true (gtk_widget_get_visible (page->error_box));
-  g_assert_true (contains (gtk_label_get_label (page->error_label), "administrator"));
-  g_assert_true (contains (gtk_label_get_label (page->error_label), "Example Ltd"));
-  g_assert_cmpint (creations ("stompy:aws_account"), ==, 0);
+  g_assert_true (stompy_test_contains (gtk_label_get_label (page->error_label), "administrator"));
+  g_assert_true (stompy_test_contains (gtk_label_get_label (page->error_label), "Example Ltd"));
+  g_assert_cmpint (stompy_test_creations (emulator, "stompy:aws_account"), ==, 0);
 
   close_window (window);
 }
@@ -1049,7 +998,7 @@ test_connect_token_expired (void)
 
   g_assert_cmpint (stompy_window_get_step (window), ==, STOMPY_STEP_CONNECT);
   g_assert_true (gtk_widget_get_visible (page->error_box));
-  g_assert_true (contains (gtk_label_get_label (page->error_label), "session expired"));
+  g_assert_true (stompy_test_contains (gtk_label_get_label (page->error_label), "session expired"));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page->sign_in_again_button)));
   g_assert_cmpint (stompy_page_get_state (STOMPY_PAGE (page)), ==, STOMPY_PAGE_STATE_ERROR);
   g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (window->primary_button)));
@@ -1072,7 +1021,7 @@ test_connect_token_expired (void)
   g_assert_cmpstr (connection_status (), ==, "connected");
   g_assert_false (gtk_widget_get_visible (page->error_box));
   g_assert_cmpint (stompy_test_emulator_count_requests (emulator, "stompy:POST /aws/accounts"), ==, 1);
-  g_assert_cmpint (creations ("stompy:aws_account"), ==, 1);
+  g_assert_cmpint (stompy_test_creations (emulator, "stompy:aws_account"), ==, 1);
 
   close_window (window);
 }
@@ -1139,8 +1088,8 @@ test_guided_analysaver_only (void)
   g_assert_null (_stompy_connect_page_get_check_row (connect_page (window), "assume_spotainer_role"));
   assert_done_page (window, SOLO_ACCOUNT, TRUE);
   g_assert_cmpint (stompy_test_emulator_count_requests (emulator, "cloudformation:CreateStack"), ==, 0);
-  g_assert_cmpint (creations ("s3:bucket"), ==, 0);
-  g_assert_cmpint (creations ("stompy:aws_account"), ==, 1);
+  g_assert_cmpint (stompy_test_creations (emulator, "s3:bucket"), ==, 0);
+  g_assert_cmpint (stompy_test_creations (emulator, "stompy:aws_account"), ==, 1);
 
   close_window (window);
 }
@@ -1170,7 +1119,7 @@ test_guided_spotainer_only (void)
   g_assert_cmpstr (connection_status (), ==, "connected");
   assert_done_page (window, SOLO_ACCOUNT, FALSE);
   g_assert_cmpint (stompy_test_emulator_count_requests (emulator, "cloudformation:CreateStack"), ==, 0);
-  g_assert_cmpint (creations ("stompy:aws_account"), ==, 1);
+  g_assert_cmpint (stompy_test_creations (emulator, "stompy:aws_account"), ==, 1);
 
   close_window (window);
 }
@@ -1236,11 +1185,11 @@ test_resume_after_each_step (void)
   assert_done_page (window, MGMT_ACCOUNT, TRUE);
 
   g_assert_cmpint (stompy_test_emulator_count_requests (emulator, "cloudformation:CreateStack"), ==, 2);
-  g_assert_cmpint (creations ("cloudformation:stack"), ==, 2);
-  g_assert_cmpint (creations ("s3:bucket"), ==, 0);
-  g_assert_cmpint (creations ("cur:report"), ==, 0);
+  g_assert_cmpint (stompy_test_creations (emulator, "cloudformation:stack"), ==, 2);
+  g_assert_cmpint (stompy_test_creations (emulator, "s3:bucket"), ==, 0);
+  g_assert_cmpint (stompy_test_creations (emulator, "cur:report"), ==, 0);
   g_assert_cmpint (stompy_test_emulator_count_requests (emulator, "stompy:POST /aws/accounts"), ==, 1);
-  g_assert_cmpint (creations ("stompy:aws_account"), ==, 1);
+  g_assert_cmpint (stompy_test_creations (emulator, "stompy:aws_account"), ==, 1);
 
   close_window (window);
 }
@@ -1328,7 +1277,7 @@ test_back_from_every_page (void)
   go_back (window, STOMPY_STEP_CONNECT);
   go_on (window, STOMPY_STEP_DONE);
   g_assert_cmpint (stompy_test_emulator_count_requests (emulator, "stompy:POST /aws/accounts"), ==, 1);
-  g_assert_cmpint (creations ("stompy:aws_account"), ==, 1);
+  g_assert_cmpint (stompy_test_creations (emulator, "stompy:aws_account"), ==, 1);
 
   close_window (window);
 }
@@ -1364,10 +1313,10 @@ test_connect_validation_failed (void)
   /* One message, at the field it names. */
   g_assert_cmpuint (page->field_labels->len, ==, 1);
   label = gtk_label_get_label (g_ptr_array_index (page->field_labels, 0));
-  g_assert_true (contains (label, _("AnalySaver role")));
-  g_assert_true (contains (label, "This role does not trust Stompy."));
+  g_assert_true (stompy_test_contains (label, _("AnalySaver role")));
+  g_assert_true (stompy_test_contains (label, "This role does not trust Stompy."));
   g_assert_false (stompy_connection_get_submitted (stompy_onboarding_get_connection (model ())));
-  g_assert_cmpint (creations ("stompy:aws_account"), ==, 0);
+  g_assert_cmpint (stompy_test_creations (emulator, "stompy:aws_account"), ==, 0);
   screenshot (window, "connect-validation-failed");
 
   /* Refused, not broken: the next Connect is a new request, and succeeds. */
@@ -1375,7 +1324,7 @@ test_connect_validation_failed (void)
   g_assert_cmpstr (connection_status (), ==, "waiting_for_data");
   g_assert_false (gtk_widget_get_visible (page->error_box));
   g_assert_cmpint (stompy_test_emulator_count_requests (emulator, "stompy:POST /aws/accounts"), ==, 2);
-  g_assert_cmpint (creations ("stompy:aws_account"), ==, 1);
+  g_assert_cmpint (stompy_test_creations (emulator, "stompy:aws_account"), ==, 1);
 
   close_window (window);
 }
@@ -1384,15 +1333,9 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char *localedir = g_getenv ("STOMPY_LOCALEDIR");
   int status;
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  gtk_test_init (&argc, &argv, NULL);
+  stompy_test_ui_init (&argc, &argv);
 
   g_test_add_func ("/flow-ui/pages/create-and-finalize", test_pages_create_finalize);
   g_test_add_func ("/flow-ui/automatic/analysaver-only-waits-for-data",
@@ -1421,12 +1364,7 @@ main (int   argc,
 
   status = g_test_run ();
 
-  if (app != NULL)
-    {
-      g_application_quit (G_APPLICATION (app));
-      g_clear_object (&app);
-    }
-  g_clear_pointer (&emulator, stompy_test_emulator_stop);
+  stompy_test_ui_shutdown (&app, &emulator);
 
   return status;
 }

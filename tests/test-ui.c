@@ -6,7 +6,6 @@
  */
 #include "config.h"
 
-#include <locale.h>
 #include <string.h>
 #include <glib/gi18n.h>
 
@@ -20,6 +19,8 @@
 #include "stompy-status-panel-private.h"
 #include "stompy-stompy-account-section-private.h"
 #include "stompy-test-emulator.h"
+#include "stompy-test-ui.h"
+#include "stompy-test-util.h"
 #include "stompy-validate.h"
 #include "stompy-window-private.h"
 
@@ -36,19 +37,7 @@ static StompyApplication *app;
 
 /* ------------------------------------------------------------------ helpers */
 
-/* Spins the main context until @cond holds; fails the test after the timeout. */
-#define SPIN_UNTIL(cond) \
-  G_STMT_START { \
-    gint64 spin_deadline = g_get_monotonic_time () + SPIN_TIMEOUT_US; \
-    while (!(cond)) \
-      { \
-        if (g_get_monotonic_time () > spin_deadline) \
-          g_error ("%s:%d: timed out waiting for %s", __FILE__, __LINE__, #cond); \
-        g_main_context_iteration (NULL, FALSE); \
-        if (!(cond)) \
-          g_usleep (1000); \
-      } \
-  } G_STMT_END
+#define SPIN_UNTIL(cond) STOMPY_TEST_SPIN_UNTIL (cond, SPIN_TIMEOUT_US)
 
 /* What a click does, at once (gtk_widget_activate() animates a press first). */
 static void
@@ -56,27 +45,6 @@ click (gpointer button)
 {
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (button)));
   g_signal_emit_by_name (button, "clicked");
-}
-
-static gboolean
-has_cjk (const char *text)
-{
-  for (const char *p = text; p != NULL && *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (c >= 0x4E00 && c <= 0x9FFF)
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
-static gboolean
-contains (const char *haystack,
-          const char *needle)
-{
-  return haystack != NULL && strstr (haystack, needle) != NULL;
 }
 
 static StompyApplication *
@@ -103,14 +71,6 @@ get_app (void)
   return app;
 }
 
-static void
-done_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 /* Every test starts from nothing: no saved progress, no token, no remembered key. */
 static void
 reset_world (void)
@@ -125,14 +85,14 @@ reset_world (void)
   stompy_api_client_set_token (client, NULL);
 
   stompy_secret_store_clear_token_async (stompy_api_client_get_base_url (client), NULL,
-                                         done_cb, &result);
+                                         stompy_test_store_result_cb, &result);
   SPIN_UNTIL (result != NULL);
   g_assert_true (stompy_secret_store_clear_token_finish (result, NULL));
   g_clear_object (&result);
 
   for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
     {
-      stompy_secret_store_clear_aws_async (ids[i], NULL, done_cb, &result);
+      stompy_secret_store_clear_aws_async (ids[i], NULL, stompy_test_store_result_cb, &result);
       SPIN_UNTIL (result != NULL);
       g_assert_true (stompy_secret_store_clear_aws_finish (result, NULL));
       g_clear_object (&result);
@@ -419,7 +379,7 @@ test_page_base_class (void)
   stompy_page_reset (page);
 
   /* The default submit_finish() takes the task's boolean. */
-  stompy_page_submit_async (page, NULL, done_cb, &result);
+  stompy_page_submit_async (page, NULL, stompy_test_store_result_cb, &result);
   SPIN_UNTIL (result != NULL);
   g_assert_true (stompy_page_submit_finish (page, result, &error));
   g_assert_no_error (error);
@@ -536,7 +496,7 @@ test_wrong_password_inline_error (void)
 
   g_assert_false (stompy->signed_in);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (stompy->error_label)));
-  g_assert_true (contains (gtk_label_get_label (stompy->error_label), "password"));
+  g_assert_true (stompy_test_contains (gtk_label_get_label (stompy->error_label), "password"));
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (stompy->password_row), "error"));
   g_assert_true (focus_within (window, stompy->password_row));
   g_assert_false (continue_enabled (window));
@@ -584,10 +544,13 @@ run_main_flow (void)
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (stompy->error_label)));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (stompy->signed_in_row)));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (stompy->email_row)));
-  g_assert_true (contains (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (stompy->signed_in_row)),
-                           "Li Wei"));
-  g_assert_true (contains (adw_action_row_get_subtitle (stompy->signed_in_row), OPS_EMAIL));
-  g_assert_true (contains (adw_action_row_get_subtitle (stompy->signed_in_row), "Example Ltd"));
+  g_assert_true (stompy_test_contains (adw_preferences_row_get_title (
+                                         ADW_PREFERENCES_ROW (stompy->signed_in_row)),
+                                       "Li Wei"));
+  g_assert_true (stompy_test_contains (adw_action_row_get_subtitle (stompy->signed_in_row),
+                                       OPS_EMAIL));
+  g_assert_true (stompy_test_contains (adw_action_row_get_subtitle (stompy->signed_in_row),
+                                       "Example Ltd"));
   g_assert_cmpstr (stompy_onboarding_get_stompy_email (model), ==, OPS_EMAIL);
   g_assert_cmpstr (stompy_onboarding_get_stompy_organization (model), ==, "Example Ltd");
   /* Signed in, but no AWS account yet. */
@@ -596,7 +559,7 @@ run_main_flow (void)
   /* The token went to the keyring. */
   SPIN_UNTIL (!stompy->saving_token);
   stompy_secret_store_lookup_token_async (stompy_test_emulator_get_api_url (emulator), NULL,
-                                          done_cb, &result);
+                                          stompy_test_store_result_cb, &result);
   SPIN_UNTIL (result != NULL);
   stored = stompy_secret_store_lookup_token_finish (result, &stored_email, &error);
   g_clear_object (&result);
@@ -622,8 +585,9 @@ run_main_flow (void)
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (aws->advice_label)));
   g_assert_cmpstr (gtk_label_get_label (aws->advice_label), ==,
                    _("This is the management account of your organization, as recommended: it sees the cost data of every member account, and Stompy can apply optimizations to them."));
-  if (!has_cjk (gtk_label_get_label (aws->advice_label)))
-    g_assert_true (contains (adw_action_row_get_subtitle (aws->organization_row), "Management"));
+  if (!stompy_test_has_cjk (gtk_label_get_label (aws->advice_label)))
+    g_assert_true (stompy_test_contains (adw_action_row_get_subtitle (aws->organization_row),
+                                         "Management"));
 
   /* Continue is on; Enter (the default widget) and a click do the same. */
   g_assert_cmpint (stompy_page_get_state (STOMPY_PAGE (page)), ==, STOMPY_PAGE_STATE_READY);
@@ -721,7 +685,8 @@ test_member_advice (void)
                    STOMPY_ORGANIZATION_ROLE_MEMBER);
   g_assert_cmpstr (gtk_label_get_label (aws->advice_label), ==,
                    _("This is a member account: Stompy will see only this account’s cost data. For organization-wide StompyAnalySaver advice, use the management account."));
-  g_assert_true (contains (adw_action_row_get_subtitle (aws->organization_row), "210987654321"));
+  g_assert_true (stompy_test_contains (adw_action_row_get_subtitle (aws->organization_row),
+                                       "210987654321"));
 
   products = products_page (window);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (products->recommend_both_row)));
@@ -762,7 +727,7 @@ test_wrong_secret_shown_in_place (void)
   g_assert_true (g_str_has_prefix (message,
                                    _("The secret access key does not match the access key ID. Copy the secret again.")));
   /* Support can find the request. */
-  g_assert_true (contains (message, "Request ID") || has_cjk (message));
+  g_assert_true (stompy_test_contains (message, "Request ID") || stompy_test_has_cjk (message));
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (aws->secret_row), "error"));
   g_assert_true (focus_within (window, aws->secret_row));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (aws->identity_group)));
@@ -823,8 +788,8 @@ test_access_key_validated_as_typed (void)
 
   gtk_editable_set_text (GTK_EDITABLE (aws->access_key_row), "akiaemulatormgmt0001");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (aws->hint_label)));
-  g_assert_true (contains (gtk_label_get_label (aws->hint_label),
-                           stompy_invalid_reason_sentence (STOMPY_INVALID_ACCESS_KEY_ID_CHARS)));
+  g_assert_true (stompy_test_contains (gtk_label_get_label (aws->hint_label),
+                                       stompy_invalid_reason_sentence (STOMPY_INVALID_ACCESS_KEY_ID_CHARS)));
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (aws->access_key_row), "error"));
 
   gtk_editable_set_text (GTK_EDITABLE (aws->access_key_row), MGMT_KEY_ID);
@@ -859,8 +824,8 @@ test_guided_account_id (void)
 
   gtk_editable_set_text (GTK_EDITABLE (aws->account_id_row), "21098765");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (aws->hint_label)));
-  g_assert_true (contains (gtk_label_get_label (aws->hint_label),
-                           stompy_invalid_reason_sentence (STOMPY_INVALID_ACCOUNT_ID)));
+  g_assert_true (stompy_test_contains (gtk_label_get_label (aws->hint_label),
+                                       stompy_invalid_reason_sentence (STOMPY_INVALID_ACCOUNT_ID)));
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (aws->account_id_row), "error"));
   g_assert_null (stompy_onboarding_get_account_id (model));
   g_assert_false (continue_enabled (window));
@@ -904,7 +869,8 @@ test_stored_session_restored (void)
   g_assert_cmpint (stompy_page_get_state (STOMPY_PAGE (page)), ==, STOMPY_PAGE_STATE_BUSY);
   wait_session_checked (page);
   g_assert_true (stompy->signed_in);
-  g_assert_true (contains (adw_action_row_get_subtitle (stompy->signed_in_row), OPS_EMAIL));
+  g_assert_true (stompy_test_contains (adw_action_row_get_subtitle (stompy->signed_in_row),
+                                       OPS_EMAIL));
 
   /* Sign Out clears it. */
   click (stompy->sign_out_button);
@@ -937,7 +903,7 @@ test_expired_session_asks_to_sign_in (void)
   reset_world ();
   stompy_secret_store_save_token_async (stompy_api_client_get_base_url (client), OPS_EMAIL,
                                         "stp_not_a_token_the_service_issued", NULL,
-                                        done_cb, &result);
+                                        stompy_test_store_result_cb, &result);
   SPIN_UNTIL (result != NULL);
   g_assert_true (stompy_secret_store_save_token_finish (result, NULL));
   g_clear_object (&result);
@@ -957,7 +923,7 @@ test_expired_session_asks_to_sign_in (void)
   SPIN_UNTIL (({
     GAsyncResult *lookup = NULL;
     stompy_secret_store_lookup_token_async (stompy_api_client_get_base_url (client), NULL,
-                                            done_cb, &lookup);
+                                            stompy_test_store_result_cb, &lookup);
     while (lookup == NULL)
       g_main_context_iteration (NULL, TRUE);
     token = stompy_secret_store_lookup_token_finish (lookup, NULL, NULL);
@@ -1052,52 +1018,25 @@ test_zh_cn_subprocess (void)
   window = open_window ();
   label = gtk_button_get_label (window->primary_button);
   g_test_message ("primary button: %s", label);
-  g_assert_true (has_cjk (label));
-  g_assert_true (has_cjk (gtk_button_get_label (sign_in_page (window)->stompy_section->sign_in_button)));
+  g_assert_true (stompy_test_has_cjk (label));
+  g_assert_true (stompy_test_has_cjk (
+                   gtk_button_get_label (sign_in_page (window)->stompy_section->sign_in_button)));
   close_window (window);
 }
 
 static void
 test_zh_cn (void)
 {
-  const char *localedir = g_getenv ("STOMPY_LOCALEDIR");
-  g_autofree char *mo = NULL;
-
-  if (localedir == NULL || *localedir == '\0')
-    {
-      g_test_skip ("STOMPY_LOCALEDIR is not set");
-      return;
-    }
-
-  mo = g_build_filename (localedir, "zh_CN", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
-  if (!g_file_test (mo, G_FILE_TEST_IS_REGULAR))
-    {
-      g_test_skip ("The Chinese translation is not built");
-      return;
-    }
-
-  /* gettext reads LANGUAGE at each call: the child gets it, this process
-   * goes back to English right after. */
-  g_setenv ("LANGUAGE", "zh_CN", TRUE);
-  g_test_trap_subprocess ("/ui/i18n/zh-CN/subprocess", 180 * G_USEC_PER_SEC,
-                          G_TEST_SUBPROCESS_INHERIT_STDERR);
-  g_unsetenv ("LANGUAGE");
-  g_test_trap_assert_passed ();
+  stompy_test_run_zh_cn_subprocess ("/ui/i18n/zh-CN/subprocess");
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  const char *localedir = g_getenv ("STOMPY_LOCALEDIR");
   int status;
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
-  gtk_test_init (&argc, &argv, NULL);
+  stompy_test_ui_init (&argc, &argv);
 
   g_test_add_func ("/ui/page/base-class-serves-a-new-page", test_page_base_class);
   g_test_add_func ("/ui/page/sign-in/create-and-finalize", test_sign_in_page_create_finalize);
@@ -1127,12 +1066,7 @@ main (int   argc,
 
   status = g_test_run ();
 
-  if (app != NULL)
-    {
-      g_application_quit (G_APPLICATION (app));
-      g_clear_object (&app);
-    }
-  g_clear_pointer (&emulator, stompy_test_emulator_stop);
+  stompy_test_ui_shutdown (&app, &emulator);
 
   return status;
 }
