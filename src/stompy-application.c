@@ -10,6 +10,7 @@
 #include "stompy-application.h"
 #include "stompy-error-messages.h"
 #include "stompy-http.h"
+#include "stompy-open-uri.h"
 #include "stompy-preferences-window.h"
 #include "stompy-window.h"
 
@@ -65,12 +66,16 @@ stompy_application_startup (GApplication *application)
   g_autofree char *base_url = NULL;
   const char *quit_accels[] = { "<Control>q", NULL };
   const char *preferences_accels[] = { "<Control>comma", NULL };
+  const char *help_overlay_accels[] = { "<Control>question", NULL };
 
   G_APPLICATION_CLASS (stompy_application_parent_class)->startup (application);
 
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
                                          preferences_accels);
+  /* GtkApplication sets this one itself only for a gtk/help-overlay.ui resource. */
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay",
+                                         help_overlay_accels);
 
   self->settings = create_settings ();
   /* Without the schema there is nothing to edit. */
@@ -97,11 +102,60 @@ stompy_application_startup (GApplication *application)
     g_message ("Stompy API URL %s refused: %s", base_url, self->api_error->message);
 }
 
+/* The keyboard shortcuts window (win.show-help-overlay, Ctrl+?), built
+ * after the first frame since nobody needs it before. */
+static void
+set_help_overlay (GtkWindow *window)
+{
+  g_autoptr(GtkBuilder) builder = NULL;
+  GObject *overlay;
+
+  if (!GTK_IS_APPLICATION_WINDOW (window)
+      || gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)) != NULL)
+    return;
+
+  builder = gtk_builder_new_from_resource ("/io/stompy/Connect/help-overlay.ui");
+  overlay = gtk_builder_get_object (builder, "help_overlay");
+  gtk_application_window_set_help_overlay (GTK_APPLICATION_WINDOW (window),
+                                           GTK_SHORTCUTS_WINDOW (overlay));
+}
+
+/* Keyring lookups, the network and the status poller start once the first
+ * frame is on screen, from an idle so that none of it runs inside the frame.
+ * The idle has the default priority: a lower one would wait behind every
+ * frame while an animation (the session check's spinner) runs. */
+static gboolean
+first_frame_drawn_idle_cb (gpointer user_data)
+{
+  GtkWindow *window = user_data;
+  GtkApplication *application = gtk_window_get_application (window);
+
+  /* Closed before its first frame: nothing to start. */
+  if (application == NULL)
+    return G_SOURCE_REMOVE;
+
+  stompy_window_start (STOMPY_WINDOW (window));
+  stompy_status_poller_start (STOMPY_APPLICATION (application)->status_poller);
+  set_help_overlay (window);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+first_frame_drawn_cb (GdkFrameClock *frame_clock,
+                      GtkWindow     *window)
+{
+  g_signal_handlers_disconnect_by_func (frame_clock, first_frame_drawn_cb, window);
+  g_idle_add_full (G_PRIORITY_DEFAULT, first_frame_drawn_idle_cb, g_object_ref (window),
+                   g_object_unref);
+}
+
 static void
 stompy_application_activate (GApplication *application)
 {
   StompyApplication *self = STOMPY_APPLICATION (application);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GdkFrameClock *frame_clock;
 
   if (window != NULL)
     {
@@ -112,9 +166,20 @@ stompy_application_activate (GApplication *application)
   window = GTK_WINDOW (stompy_window_new (self));
   gtk_window_present (window);
 
-  /* Keyring lookups and network start only now that the window is on screen. */
-  stompy_window_start (STOMPY_WINDOW (window));
-  stompy_status_poller_start (self->status_poller);
+  /* Presenting realizes the window, so it has its frame clock now; a mapped
+   * window always draws a first frame. */
+  frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  if (frame_clock != NULL)
+    {
+      g_signal_connect_object (frame_clock, "after-paint", G_CALLBACK (first_frame_drawn_cb),
+                               window, 0);
+    }
+  else
+    {
+      stompy_window_start (STOMPY_WINDOW (window));
+      stompy_status_poller_start (self->status_poller);
+      set_help_overlay (window);
+    }
 
   if (self->load_error != NULL)
     {
@@ -218,6 +283,8 @@ about_action_cb (GSimpleAction *action,
                         "developer-name", "Stompy",
                         "version", PACKAGE_VERSION,
                         "website", "https://stompy.io",
+                        /* As the metainfo's bugtracker URL. */
+                        "issue-url", "https://github.com/stompy-io/stompy-connect/issues",
                         "license-type", GTK_LICENSE_GPL_3_0,
                         "copyright", "© 2024 Stompy",
                         "developers", developers,
@@ -225,6 +292,8 @@ about_action_cb (GSimpleAction *action,
                         "translator-credits", _("translator-credits"),
                         "comments", _("Connects your AWS account to Stompy, the cloud cost optimization service."),
                         NULL);
+  /* Its links open without the secrets of this process's environment. */
+  g_signal_connect (about, "activate-link", G_CALLBACK (stompy_open_uri_activate_link_cb), NULL);
   gtk_window_present (GTK_WINDOW (about));
 }
 

@@ -207,13 +207,13 @@ validate_fields (StompyAwsAccountSection  *self,
           continue;
         }
 
-      stompy_form_set_row_error (fields[i].row, TRUE);
       if (first_invalid != NULL && *first_invalid == NULL)
         *first_invalid = GTK_WIDGET (fields[i].row);
 
       {
         g_autofree char *line = stompy_field_message (fields[i].name,
                                                stompy_invalid_reason_sentence (reason));
+        stompy_form_set_field_error (fields[i].row, line);
         if (hint->len > 0)
           g_string_append_c (hint, '\n');
         g_string_append (hint, line);
@@ -318,9 +318,11 @@ update_widgets (StompyAwsAccountSection *self)
   gtk_widget_set_visible (GTK_WIDGET (self->verify_status_label), self->verifying);
   gtk_widget_set_sensitive (GTK_WIDGET (self->source_row), !self->verifying);
   gtk_widget_set_sensitive (GTK_WIDGET (self->profile_row), !self->verifying && self->config != NULL);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->access_key_row), !self->verifying);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->secret_row), !self->verifying);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->session_token_row), !self->verifying);
+  /* Read-only rather than insensitive while Verify runs: Enter in a field
+   * starts it, and a focused text made insensitive loses its focus-out event. */
+  gtk_editable_set_editable (GTK_EDITABLE (self->access_key_row), !self->verifying);
+  gtk_editable_set_editable (GTK_EDITABLE (self->secret_row), !self->verifying);
+  gtk_editable_set_editable (GTK_EDITABLE (self->session_token_row), !self->verifying);
 
   if (guided)
     stompy_form_show_message (self->error_label, NULL);
@@ -342,17 +344,17 @@ show_error (StompyAwsAccountSection *self,
     {
       if (g_error_matches (error, STOMPY_AWS_ERROR, STOMPY_AWS_ERROR_SIGNATURE_MISMATCH))
         {
-          stompy_form_set_row_error (self->secret_row, TRUE);
+          stompy_form_set_field_error (self->secret_row, message);
           gtk_widget_grab_focus (GTK_WIDGET (self->secret_row));
         }
       else if (g_error_matches (error, STOMPY_AWS_ERROR, STOMPY_AWS_ERROR_INVALID_CLIENT_TOKEN_ID))
         {
-          stompy_form_set_row_error (self->access_key_row, TRUE);
+          stompy_form_set_field_error (self->access_key_row, message);
           gtk_widget_grab_focus (GTK_WIDGET (self->access_key_row));
         }
       else if (g_error_matches (error, STOMPY_AWS_ERROR, STOMPY_AWS_ERROR_EXPIRED_TOKEN))
         {
-          stompy_form_set_row_error (self->session_token_row, TRUE);
+          stompy_form_set_field_error (self->session_token_row, message);
           gtk_widget_grab_focus (GTK_WIDGET (self->session_token_row));
         }
     }

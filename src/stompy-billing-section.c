@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "stompy-billing-section-private.h"
+#include "stompy-open-uri.h"
 
 G_DEFINE_FINAL_TYPE (StompyBillingSection, stompy_billing_section, STOMPY_TYPE_SECTION)
 
@@ -38,10 +39,7 @@ confirm_changed_cb (StompyBillingSection *self)
 static void
 open_console_cb (StompyBillingSection *self)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                STOMPY_BILLING_ACCOUNT_URL, GDK_CURRENT_TIME);
+  stompy_open_uri (GTK_WIDGET (self), STOMPY_BILLING_ACCOUNT_URL);
 }
 
 static void

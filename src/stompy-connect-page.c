@@ -671,6 +671,20 @@ stompy_connect_page_submit_async (StompyPage          *page,
 
 /* ------------------------------------------------------------------ resume */
 
+static void shown_cb (StompyConnectPage *self);
+
+static void
+signed_in_cb (StompyApiClient   *client,
+              GParamSpec        *pspec,
+              StompyConnectPage *self)
+{
+  if (self->application == NULL || stompy_api_client_get_token (client) == NULL)
+    return;
+
+  g_signal_handlers_disconnect_by_func (client, signed_in_cb, self);
+  shown_cb (self);
+}
+
 /* A connection submitted for this very request and not settled (the app
  * closed while Stompy verified, or the session expired): the page follows it
  * again, through the window's Continue so that it moves on when connected. */
@@ -678,6 +692,7 @@ static gboolean
 follow_idle_cb (gpointer user_data)
 {
   StompyConnectPage *self = user_data;
+  StompyApiClient *client;
   const StompyAccountStatus *status;
 
   self->follow_idle = 0;
@@ -689,6 +704,18 @@ follow_idle_cb (gpointer user_data)
   status = stompy_connection_get_status (self->connection);
   if (!same_request (self) || (status != NULL && !stompy_account_status_is_pending (status)))
     return G_SOURCE_REMOVE;
+
+  /* After a restart the stored session is still being read from the keyring
+   * when the page appears: sent now, the request failed as "signed out" and
+   * the page asked to sign in again although the session was fine. It waits
+   * for the token instead (found by the kill-and-resume test). */
+  client = stompy_application_get_api_client (self->application);
+  if (client != NULL && stompy_api_client_get_token (client) == NULL)
+    {
+      g_signal_handlers_disconnect_by_func (client, signed_in_cb, self);
+      g_signal_connect_object (client, "notify::signed-in", G_CALLBACK (signed_in_cb), self, 0);
+      return G_SOURCE_REMOVE;
+    }
 
   /* Signing in again is what ends an expired session; the page is back, so it did. */
   g_clear_error (&self->error);
@@ -831,6 +858,9 @@ stompy_connect_page_dispose (GObject *object)
 {
   StompyConnectPage *self = STOMPY_CONNECT_PAGE (object);
 
+  if (self->application != NULL && stompy_application_get_api_client (self->application) != NULL)
+    g_signal_handlers_disconnect_by_func (stompy_application_get_api_client (self->application),
+                                          signed_in_cb, self);
   /* Marks the page as gone for the operations that still call back. */
   self->application = NULL;
   g_clear_handle_id (&self->follow_idle, g_source_remove);

@@ -19,6 +19,7 @@
 #include "stompy-error-messages.h"
 #include "stompy-error.h"
 #include "stompy-form.h"
+#include "stompy-open-uri.h"
 #include "stompy-regions.h"
 #include "stompy-s3.h"
 
@@ -146,23 +147,28 @@ add_problem (GString     *text,
 {
   g_autofree char *line = NULL;
 
-  stompy_form_set_row_error (row, sentence != NULL);
   if (sentence == NULL)
-    return;
+    {
+      stompy_form_set_row_error (row, FALSE);
+      return;
+    }
 
   line = stompy_field_message (field, sentence);
+  stompy_form_set_field_error (row, line);
   if (text->len > 0)
     g_string_append_c (text, '\n');
   g_string_append (text, line);
 }
 
-/* Validates the four fields of a form; shows every reason in @hint. TRUE when all are valid. */
+/* Validates the four fields of a form; shows every reason in @hint. TRUE when all are valid.
+ * Once @submitted, an empty required field is reported too. */
 static gboolean
 validate_form (AdwEntryRow *name_row,
                AdwEntryRow *bucket_row,
                AdwEntryRow *prefix_row,
                gboolean     data_exports,
-               GtkLabel    *hint)
+               GtkLabel    *hint,
+               gboolean     submitted)
 {
   g_autoptr(GString) text = g_string_new (NULL);
   StompyBucketNameReason bucket_reason = STOMPY_BUCKET_NAME_VALID;
@@ -184,6 +190,8 @@ validate_form (AdwEntryRow *name_row,
     {
       stompy_cur_validate_report_name (name, &name_reason, NULL);
     }
+  if (*name == '\0' && submitted)
+    name_reason = STOMPY_CUR_NAME_EMPTY;
   valid &= *name != '\0' && name_reason == STOMPY_CUR_NAME_VALID;
   add_problem (text, name_row, _("Report name"),
                name_reason == STOMPY_CUR_NAME_VALID ? NULL
@@ -193,8 +201,10 @@ validate_form (AdwEntryRow *name_row,
     stompy_s3_validate_bucket_name (bucket, &bucket_reason, NULL);
   valid &= *bucket != '\0' && bucket_reason == STOMPY_BUCKET_NAME_VALID;
   add_problem (text, bucket_row, _("Bucket name"),
-               bucket_reason == STOMPY_BUCKET_NAME_VALID ? NULL
-                 : stompy_bucket_name_reason_sentence (bucket_reason));
+               bucket_reason != STOMPY_BUCKET_NAME_VALID
+                 ? stompy_bucket_name_reason_sentence (bucket_reason)
+                 : *bucket == '\0' && submitted
+                 ? stompy_invalid_reason_sentence (STOMPY_INVALID_EMPTY) : NULL);
 
   /* An Athena report needs a prefix (§1.4); so does a tidy export. */
   stompy_cur_validate_prefix (prefix, TRUE, &prefix_reason, NULL);
@@ -568,10 +578,12 @@ update_policy (StompyCurSection *self)
 }
 
 static gboolean
-new_form_valid (StompyCurSection *self)
+new_form_valid (StompyCurSection *self,
+                gboolean          submitted)
 {
   return validate_form (self->report_name_row, self->bucket_row, self->prefix_row,
-                        gtk_switch_get_active (self->data_exports_switch), self->hint_label);
+                        gtk_switch_get_active (self->data_exports_switch), self->hint_label,
+                        submitted);
 }
 
 static void
@@ -583,7 +595,8 @@ new_field_changed_cb (StompyCurSection *self)
   gtk_widget_set_visible (GTK_WIDGET (self->region_warning_label),
                           g_strcmp0 (row_region (self->region_row), DEFAULT_REGION) != 0);
   update_policy (self);
-  new_form_valid (self);
+  new_form_valid (self, FALSE);
+  stompy_form_set_row_error (self->policy_check, FALSE);
   update_widgets (self);
 }
 
@@ -688,7 +701,7 @@ show_create_error (StompyCurSection   *self,
       message = g_strdup_printf (_("The bucket name “%s” is already taken by another AWS account. Bucket names are shared by all AWS accounts: choose another name."),
                                  bucket);
       line = stompy_field_message (_("Bucket name"), message);
-      stompy_form_set_row_error (self->bucket_row, TRUE);
+      stompy_form_set_field_error (self->bucket_row, line);
       stompy_form_show_message (self->hint_label, line);
       return GTK_WIDGET (self->bucket_row);
     }
@@ -705,7 +718,7 @@ show_create_error (StompyCurSection   *self,
         message = g_strdup_printf (_("You already own the bucket “%s”, but in another region. Choose its region, or another bucket name."),
                                    bucket);
       line = stompy_field_message (_("Bucket name"), message);
-      stompy_form_set_row_error (self->bucket_row, TRUE);
+      stompy_form_set_field_error (self->bucket_row, line);
       stompy_form_show_message (self->hint_label, line);
       return GTK_WIDGET (self->bucket_row);
     }
@@ -717,7 +730,7 @@ show_create_error (StompyCurSection   *self,
       g_autofree char *sentence = stompy_error_message_for (error);
 
       line = stompy_field_message (_("Report name"), sentence);
-      stompy_form_set_row_error (self->report_name_row, TRUE);
+      stompy_form_set_field_error (self->report_name_row, line);
       stompy_form_show_message (self->hint_label, line);
       return GTK_WIDGET (self->report_name_row);
     }
@@ -787,14 +800,25 @@ create_cb (StompyCurSection *self)
   if (client == NULL || account_id == NULL || is_busy (self))
     return;
 
-  if (!new_form_valid (self))
+  /* Create, or Enter in a field: the first field to correct gets the focus,
+   * with its reason as its description. */
+  if (!new_form_valid (self, TRUE))
     {
       update_widgets (self);
+      stompy_form_focus_first_invalid (GTK_WIDGET (self));
       return;
     }
 
   if (!gtk_check_button_get_active (self->policy_check))
-    return;
+    {
+      const char *message = _("Confirm the bucket policy first: read it, then tick “I have confirmed the policy”.");
+
+      stompy_form_set_field_error (self->policy_check, message);
+      stompy_form_show_message (self->hint_label, message);
+      update_widgets (self);
+      gtk_widget_grab_focus (GTK_WIDGET (self->policy_check));
+      return;
+    }
 
   params.kind = gtk_switch_get_active (self->data_exports_switch) ? STOMPY_CUR_SETUP_KIND_DATA_EXPORTS
                                                                    : STOMPY_CUR_SETUP_KIND_LEGACY;
@@ -803,6 +827,15 @@ create_cb (StompyCurSection *self)
   params.bucket = entry_text (self->bucket_row);
   params.region = row_region (self->region_row);
   params.prefix = entry_text (self->prefix_row);
+
+  /* Kept (and saved) before the calls, not yet as a chosen report: should the
+   * app stop during them, the next start shows these names, and Create finds
+   * what was made instead of making more under the proposed ones. */
+  stompy_cur_choice_set_kind (self->choice, params.kind == STOMPY_CUR_SETUP_KIND_DATA_EXPORTS
+                                            ? STOMPY_CUR_KIND_DATA_EXPORT : STOMPY_CUR_KIND_LEGACY);
+  stompy_cur_choice_set_report (self->choice, STOMPY_CUR_ORIGIN_NONE, params.report_name,
+                                params.bucket, params.prefix, params.region);
+  stompy_onboarding_save (self->model, NULL);
 
   self->creating = TRUE;
   self->failed = FALSE;
@@ -829,7 +862,7 @@ guided_field_changed_cb (StompyCurSection *self)
     return;
 
   if (validate_form (self->guided_report_name_row, self->guided_bucket_row,
-                     self->guided_prefix_row, FALSE, self->guided_hint_label))
+                     self->guided_prefix_row, FALSE, self->guided_hint_label, FALSE))
     {
       stompy_cur_choice_set_kind (self->choice, STOMPY_CUR_KIND_LEGACY);
       stompy_cur_choice_set_report (self->choice, STOMPY_CUR_ORIGIN_PASTED,
@@ -945,6 +978,21 @@ fill_from_model (StompyCurSection *self)
       gtk_toggle_button_set_active (self->new_toggle, TRUE);
       gtk_widget_set_visible (GTK_WIDGET (self->done_label), TRUE);
     }
+  else if (origin == STOMPY_CUR_ORIGIN_NONE && !self->guided
+           && stompy_cur_choice_get_report_name (self->choice) != NULL
+           && stompy_cur_choice_get_bucket (self->choice) != NULL)
+    {
+      /* A Create that did not finish (the app stopped during it): its names. */
+      set_entry_text (self->report_name_row, stompy_cur_choice_get_report_name (self->choice));
+      set_entry_text (self->bucket_row, stompy_cur_choice_get_bucket (self->choice));
+      set_entry_text (self->prefix_row, stompy_cur_choice_get_prefix (self->choice));
+      if (!select_region (self->region_row, stompy_cur_choice_get_region (self->choice)))
+        select_region (self->region_row, DEFAULT_REGION);
+      gtk_switch_set_active (self->data_exports_switch,
+                             stompy_cur_choice_get_kind (self->choice) == STOMPY_CUR_KIND_DATA_EXPORT);
+      gtk_toggle_button_set_active (self->new_toggle, TRUE);
+      gtk_widget_set_visible (GTK_WIDGET (self->done_label), FALSE);
+    }
   else
     {
       g_autofree char *region = stompy_application_dup_default_region (self->application);
@@ -974,7 +1022,7 @@ fill_from_model (StompyCurSection *self)
     {
       gtk_stack_set_visible_child_name (self->mode_stack,
                                         gtk_toggle_button_get_active (self->new_toggle) ? "new" : "existing");
-      new_form_valid (self);
+      new_form_valid (self, FALSE);
     }
   update_widgets (self);
 }
@@ -1102,6 +1150,7 @@ stompy_cur_section_class_init (StompyCurSectionClass *klass)
   BIND (guided_hint_label);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, mode_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, stompy_open_uri_link_button_cb);
   gtk_widget_class_bind_template_callback (widget_class, retry_list_cb);
   gtk_widget_class_bind_template_callback (widget_class, report_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, new_field_changed_cb);

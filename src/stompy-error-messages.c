@@ -95,6 +95,8 @@ aws_error_sentence (const GError *error)
       return _("AWS did not answer in time. Check your internet connection and try again.");
     case STOMPY_AWS_ERROR_MALFORMED_RESPONSE:
       return _("AWS sent an answer that could not be understood. Try again later.");
+    case STOMPY_AWS_ERROR_TLS_CERTIFICATE:
+      return _("The AWS server’s security certificate is not trusted, so nothing was sent. If your network inspects HTTPS through a proxy, ask its administrator to install the proxy’s certificate on this computer; otherwise check the AWS endpoint settings.");
     case STOMPY_AWS_ERROR_SERVICE:
     default:
       return _("AWS reported an error. Try again, or contact Stompy support with the request ID.");
@@ -128,6 +130,8 @@ api_error_sentence (const GError *error)
       return _("Could not reach Stompy. Check your internet connection and try again.");
     case STOMPY_API_ERROR_MALFORMED_RESPONSE:
       return _("Stompy sent an answer that could not be understood. Try again later.");
+    case STOMPY_API_ERROR_TLS_CERTIFICATE:
+      return _("The Stompy server’s security certificate is not trusted, so nothing was sent. If your network inspects HTTPS through a proxy, ask its administrator to install the proxy’s certificate on this computer; otherwise check the Stompy API address in Preferences.");
     case STOMPY_API_ERROR_BAD_REQUEST:
     case STOMPY_API_ERROR_UNKNOWN:
     default:

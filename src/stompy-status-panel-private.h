@@ -19,6 +19,7 @@ typedef enum
   STOMPY_STATUS_MARK_WAITING,    /* not yet, and expected later */
   STOMPY_STATUS_MARK_UNCHECKED,  /* not checked (guided mode, or AWS would not say) */
   STOMPY_STATUS_MARK_ERROR,      /* could not be checked */
+  STOMPY_STATUS_MARK_IN_PROGRESS, /* a still icon: a stack being made, for minutes */
 } StompyStatusMark;
 
 /* One row with a status icon in front. */

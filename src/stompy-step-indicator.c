@@ -296,7 +296,10 @@ stompy_step_indicator_init (StompyStepIndicator *self)
   self->squeezer = adw_squeezer_new ();
   adw_squeezer_set_transition_type (ADW_SQUEEZER (self->squeezer),
                                     ADW_SQUEEZER_TRANSITION_TYPE_NONE);
-  adw_squeezer_set_homogeneous (ADW_SQUEEZER (self->squeezer), FALSE);
+  /* As tall as the taller (compact) child: libadwaita 1.2's squeezer measures the height
+   * of the child it showed last, then picks the compact one while allocating, which
+   * then had the full strip's 24 px and drew its step name over the page below. */
+  adw_squeezer_set_homogeneous (ADW_SQUEEZER (self->squeezer), TRUE);
   gtk_widget_set_parent (self->squeezer, GTK_WIDGET (self));
 
   adw_squeezer_add (ADW_SQUEEZER (self->squeezer), build_row (self, self->full, TRUE));

@@ -14,6 +14,7 @@
 #include "stompy-error-messages.h"
 #include "stompy-error.h"
 #include "stompy-form.h"
+#include "stompy-open-uri.h"
 #include "stompy-page.h"
 #include "stompy-secret-store.h"
 #include "stompy-stompy-account-section-private.h"
@@ -43,8 +44,10 @@ update_widgets (StompyStompyAccountSection *self)
   gtk_widget_set_visible (GTK_WIDGET (self->retry_button), self->session_failed && !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->sign_in_button),
                             !busy && stompy_application_get_api_client (self->application) != NULL);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->email_row), !busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->password_row), !busy);
+  /* Read-only rather than insensitive while busy: Enter in a field signs in,
+   * and a focused text made insensitive loses its focus-out event. */
+  gtk_editable_set_editable (GTK_EDITABLE (self->email_row), !busy);
+  gtk_editable_set_editable (GTK_EDITABLE (self->password_row), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->sign_out_button), !busy);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
   gtk_spinner_set_spinning (self->spinner, busy);
@@ -186,7 +189,7 @@ show_sign_in_error (StompyStompyAccountSection *self,
         {
           g_autofree char *line = stompy_field_message (_("Email"), email_message);
           g_string_append (text, line);
-          stompy_form_set_row_error (self->email_row, TRUE);
+          stompy_form_set_field_error (self->email_row, line);
         }
       if (password_message != NULL)
         {
@@ -194,7 +197,7 @@ show_sign_in_error (StompyStompyAccountSection *self,
           if (text->len > 0)
             g_string_append_c (text, '\n');
           g_string_append (text, line);
-          stompy_form_set_row_error (self->password_row, TRUE);
+          stompy_form_set_field_error (self->password_row, line);
         }
       if (text->len == 0)
         {
@@ -207,8 +210,8 @@ show_sign_in_error (StompyStompyAccountSection *self,
   else if (g_error_matches (error, STOMPY_API_ERROR, STOMPY_API_ERROR_INVALID_CREDENTIALS))
     {
       message = stompy_error_message_for (error);
-      stompy_form_set_row_error (self->email_row, TRUE);
-      stompy_form_set_row_error (self->password_row, TRUE);
+      stompy_form_set_field_error (self->email_row, message);
+      stompy_form_set_field_error (self->password_row, message);
       focus = GTK_WIDGET (self->password_row);
     }
   else
@@ -245,7 +248,7 @@ sign_in_finish_cb (GObject      *source,
           focus = show_sign_in_error (self, error);
         }
 
-      /* The rows are sensitive again only now: focus after. */
+      /* The rows are editable again only now: focus after. */
       update_widgets (self);
       if (focus != NULL)
         gtk_widget_grab_focus (focus);
@@ -276,7 +279,7 @@ check_field (StompyStompyAccountSection *self,
     return TRUE;
 
   message = stompy_field_message (name, stompy_invalid_reason_sentence (reason));
-  stompy_form_set_row_error (row, TRUE);
+  stompy_form_set_field_error (row, message);
   stompy_form_show_message (self->error_label, message);
   gtk_widget_grab_focus (GTK_WIDGET (row));
   update_widgets (self);
@@ -474,9 +477,7 @@ retry_cb (StompyStompyAccountSection *self)
 static gboolean
 sign_up_cb (StompyStompyAccountSection *self)
 {
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, STOMPY_SIGN_UP_URL, GDK_CURRENT_TIME);
+  stompy_open_uri (GTK_WIDGET (self), STOMPY_SIGN_UP_URL);
   return TRUE;
 }
 

@@ -16,6 +16,7 @@
 #include "stompy-error-messages.h"
 #include "stompy-error.h"
 #include "stompy-form.h"
+#include "stompy-open-uri.h"
 #include "stompy-page.h"
 #include "stompy-template-section-private.h"
 
@@ -905,12 +906,11 @@ static void
 console_cb (StompyTemplateSection *self)
 {
   g_autofree char *url = stompy_template_section_dup_quick_create_url (self);
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
   if (url == NULL)
     return;
 
-  gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, url, GDK_CURRENT_TIME);
+  stompy_open_uri (GTK_WIDGET (self), url);
 }
 
 static void
@@ -948,7 +948,7 @@ role_arn_changed_cb (StompyTemplateSection *self)
 
           sentence = stompy_role_arn_problem_sentence (problem, account_id, found);
           line = stompy_field_message (_("Role ARN"), sentence);
-          stompy_form_set_row_error (self->role_arn_row, TRUE);
+          stompy_form_set_field_error (self->role_arn_row, line);
           stompy_form_show_message (self->arn_hint_label, line);
         }
       else
@@ -1058,7 +1058,6 @@ static void
 stompy_template_section_constructed (GObject *object)
 {
   StompyTemplateSection *self = STOMPY_TEMPLATE_SECTION (object);
-  g_autofree char *title = NULL;
   g_autofree char *description = NULL;
 
   G_OBJECT_CLASS (stompy_template_section_parent_class)->constructed (object);

@@ -25,13 +25,14 @@ struct _StompyWindow
   AdwFlap              *flap;
   GtkToggleButton      *status_button;
 
-  /* Beside the pages from step 3 on; folds into an overlay when narrow. */
+  /* Beside the pages from step 3 on; folds into an overlay when narrow.
+   * NULL until a step shows it: use _stompy_window_get_status_panel(). */
   StompyStatusPanel    *status_panel;
   guint                 status_panel_idle;
 
   StompyApplication    *application;   /* weak: the application owns its windows */
   StompyOnboarding     *model;
-  /* The registry: the page of each step, NULL for steps without a page yet. */
+  /* The page of each step, NULL until built (steps without a page stay NULL). */
   StompyPage           *pages[STOMPY_STEP_DONE + 1];
   StompyStep            step;
   /* Where to go back to after signing in again (SIGN_IN: nowhere). */
@@ -39,11 +40,15 @@ struct _StompyWindow
   GCancellable         *submit_cancellable;
   gboolean              submitting;
   gboolean              started;
+  gboolean              disposed;
   char                 *last_toast;
 };
 
+/* The page of @step, built on demand; NULL for a step without a page. */
 StompyPage *_stompy_window_get_page       (StompyWindow *self,
                                            StompyStep    step);
+/* The status panel, built on demand (hidden before step 3). */
+StompyStatusPanel *_stompy_window_get_status_panel (StompyWindow *self);
 /* The text of the last toast shown, for tests. */
 const char *_stompy_window_get_last_toast (StompyWindow *self);
 /* Start Over without the confirmation dialog (the dialog's "Start Over" response). */

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <sys/resource.h>
 #include <glib/gi18n.h>
 
 #include "stompy-analysaver-page.h"
@@ -18,8 +19,9 @@
 
 G_DEFINE_FINAL_TYPE (StompyWindow, stompy_window, ADW_TYPE_APPLICATION_WINDOW)
 
-/* The registry of pages: one line per step that has a page. The pages of
- * steps 3 to 5 are added here as they are written. */
+/* The registry of pages: one line per step that has a page. A page is built
+ * when the window first needs it (ensure_page()), so that only the current
+ * step's widget tree is built before the first frame. */
 static const struct {
   StompyStep  step;
   const char *name;
@@ -34,6 +36,70 @@ static const struct {
 };
 
 static void page_state_changed_cb (StompyWindow *self);
+static void sign_in_state_changed_cb (StompyWindow *self);
+
+static gboolean
+step_has_page (StompyStep step)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (page_registry); i++)
+    if (page_registry[i].step == step)
+      return TRUE;
+
+  return FALSE;
+}
+
+/* The page of @step, built now if it was not yet (NULL for a step without a
+ * page). A page built after the window has started starts at once. */
+static StompyPage *
+ensure_page (StompyWindow *self,
+             StompyStep    step)
+{
+  StompyPage *page;
+
+  /* Nothing is built into a window being destroyed. */
+  if (step > STOMPY_STEP_DONE || self->disposed)
+    return NULL;
+  if (self->pages[step] != NULL)
+    return self->pages[step];
+
+  for (guint i = 0; i < G_N_ELEMENTS (page_registry); i++)
+    {
+      if (page_registry[i].step != step)
+        continue;
+
+      page = g_object_new (page_registry[i].get_type (), "application", self->application, NULL);
+      self->pages[step] = page;
+      gtk_stack_add_named (self->stack, GTK_WIDGET (page), page_registry[i].name);
+      g_signal_connect_object (page, "notify::state",
+                               G_CALLBACK (page_state_changed_cb), self, G_CONNECT_SWAPPED);
+      if (step == STOMPY_STEP_SIGN_IN)
+        g_signal_connect_object (page, "notify::state",
+                                 G_CALLBACK (sign_in_state_changed_cb), self, G_CONNECT_SWAPPED);
+      if (self->started)
+        stompy_page_start (page);
+
+      return page;
+    }
+
+  return NULL;
+}
+
+/* The status panel is built the first time a step shows it (or something
+ * asks for it), not before the first frame of a step that hides it. */
+static StompyStatusPanel *
+ensure_status_panel (StompyWindow *self)
+{
+  if (self->status_panel != NULL || self->disposed)
+    return self->status_panel;
+
+  self->status_panel = stompy_status_panel_new (self->application);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_panel), FALSE);
+  adw_flap_set_flap (self->flap, GTK_WIDGET (self->status_panel));
+  if (self->started)
+    stompy_status_panel_start (self->status_panel);
+
+  return self->status_panel;
+}
 
 /* The status panel concerns what steps 3 and later make; beside a narrow
  * page it folds away behind the header bar's toggle. */
@@ -43,9 +109,13 @@ update_status_panel (StompyWindow *self)
   gboolean shown = self->step >= STOMPY_STEP_ANALYSAVER;
   gboolean folded = adw_flap_get_folded (self->flap);
 
-  if (self->status_panel == NULL)
-    return;
+  if (self->status_panel == NULL && !shown)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->status_button), FALSE);
+      return;
+    }
 
+  ensure_status_panel (self);
   gtk_widget_set_visible (GTK_WIDGET (self->status_panel), shown);
   gtk_widget_set_visible (GTK_WIDGET (self->status_button), shown && folded);
   if (shown && !folded)
@@ -90,7 +160,7 @@ previous_step_with_page (StompyWindow *self,
   while (previous > STOMPY_STEP_SIGN_IN)
     {
       previous = stompy_onboarding_previous_step (self->model, previous);
-      if (self->pages[previous] != NULL)
+      if (step_has_page (previous))
         return previous;
     }
 
@@ -107,18 +177,23 @@ update_actions (StompyWindow *self)
   /* Back always works, also while something runs: it cancels it. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back",
                                  previous_step_with_page (self, self->step) != self->step);
+  /* Escape cancels the running step, and only then: otherwise the key is
+   * not taken, and whatever else wants it (a popover, a dialog) has it. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel",
+                                 self->submitting
+                                 || (page != NULL
+                                     && stompy_page_get_state (page) == STOMPY_PAGE_STATE_BUSY));
 }
 
 static void
 go_to_step (StompyWindow *self,
             StompyStep    step)
 {
-  StompyPage *page;
+  StompyPage *page = ensure_page (self, step);
 
-  if (step > STOMPY_STEP_DONE || self->pages[step] == NULL)
+  if (page == NULL)
     return;
 
-  page = self->pages[step];
   self->step = step;
   gtk_stack_set_visible_child (self->stack, GTK_WIDGET (page));
   stompy_onboarding_set_step (self->model, step);
@@ -188,13 +263,13 @@ submit_cb (GObject      *source,
 
       while (reachable < self->resume_step && reachable < STOMPY_STEP_DONE)
         reachable = stompy_onboarding_next_step (self->model, reachable);
-      if (reachable == self->resume_step && self->pages[reachable] != NULL)
+      if (reachable == self->resume_step && step_has_page (reachable))
         next = reachable;
     }
   if (step == STOMPY_STEP_SIGN_IN)
     self->resume_step = STOMPY_STEP_SIGN_IN;
 
-  if (next <= STOMPY_STEP_DONE && self->pages[next] != NULL)
+  if (next <= STOMPY_STEP_DONE && step_has_page (next))
     go_to_step (self, next);
   else
     stompy_window_add_toast (self, _("Your choice is saved."));
@@ -250,7 +325,7 @@ go_to_step_action (GtkWidget  *widget,
   StompyWindow *self = STOMPY_WINDOW (widget);
   StompyStep step = g_variant_get_uint32 (parameter);
 
-  if (step >= self->step || self->pages[step] == NULL)
+  if (step >= self->step || !step_has_page (step))
     return;
 
   g_cancellable_cancel (self->submit_cancellable);
@@ -305,7 +380,7 @@ copy_details_action (GtkWidget  *widget,
 {
   StompyWindow *self = STOMPY_WINDOW (widget);
 
-  stompy_status_panel_copy_details (self->status_panel);
+  stompy_status_panel_copy_details (ensure_status_panel (self));
 }
 
 static void
@@ -333,11 +408,19 @@ start_over_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* bench/startup.sh: when the first frame is painted (wall clock) and the
+ * processor time spent until then, as bench/bare-window.c prints them. */
 static void
 after_paint_cb (GdkFrameClock *frame_clock,
                 gpointer       user_data)
 {
-  printf ("first-frame-us %" G_GINT64_FORMAT "\n", g_get_real_time ());
+  struct rusage usage = { 0, };
+
+  getrusage (RUSAGE_SELF, &usage);
+  printf ("first-frame-us %" G_GINT64_FORMAT " cpu-us %" G_GINT64_FORMAT "\n",
+          g_get_real_time (),
+          (gint64) (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * G_USEC_PER_SEC
+          + usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
   fflush (stdout);
   g_signal_handlers_disconnect_by_func (frame_clock, after_paint_cb, user_data);
 }
@@ -399,25 +482,8 @@ setup (StompyWindow *self)
         gtk_window_maximize (GTK_WINDOW (self));
     }
 
-  for (guint i = 0; i < G_N_ELEMENTS (page_registry); i++)
-    {
-      StompyPage *page = g_object_new (page_registry[i].get_type (),
-                                       "application", self->application,
-                                       NULL);
-
-      self->pages[page_registry[i].step] = page;
-      gtk_stack_add_named (self->stack, GTK_WIDGET (page), page_registry[i].name);
-      g_signal_connect_object (page, "notify::state",
-                               G_CALLBACK (page_state_changed_cb), self, G_CONNECT_SWAPPED);
-    }
-
-  self->status_panel = stompy_status_panel_new (self->application);
-  adw_flap_set_flap (self->flap, GTK_WIDGET (self->status_panel));
   g_signal_connect_object (self->flap, "notify::folded", G_CALLBACK (flap_folded_cb), self,
                            G_CONNECT_SWAPPED);
-
-  g_signal_connect_object (self->pages[STOMPY_STEP_SIGN_IN], "notify::state",
-                           G_CALLBACK (sign_in_state_changed_cb), self, G_CONNECT_SWAPPED);
 
   g_object_bind_property (self->model, "step", self->step_indicator, "step", G_BINDING_SYNC_CREATE);
   g_object_bind_property (self->model, "products", self->step_indicator, "products",
@@ -427,9 +493,9 @@ setup (StompyWindow *self)
   {
     StompyStep step = MIN (stompy_onboarding_get_step (self->model), STOMPY_STEP_DONE);
 
-    if (self->pages[step] == NULL)
+    if (!step_has_page (step))
       step = previous_step_with_page (self, step);
-    if (self->pages[step] == NULL)
+    if (!step_has_page (step))
       step = STOMPY_STEP_SIGN_IN;
     gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_NONE);
     go_to_step (self, step);
@@ -447,6 +513,7 @@ stompy_window_dispose (GObject *object)
 {
   StompyWindow *self = STOMPY_WINDOW (object);
 
+  self->disposed = TRUE;
   g_cancellable_cancel (self->submit_cancellable);
   g_clear_object (&self->submit_cancellable);
   memset (self->pages, 0, sizeof self->pages);
@@ -530,10 +597,15 @@ stompy_window_start (StompyWindow *self)
     return;
   self->started = TRUE;
 
+  /* The sign-in page checks the Stompy session whatever the step: built now
+   * if the window opened on a later step (it is not shown). Pages and the
+   * panel built later start as they are built. */
+  ensure_page (self, STOMPY_STEP_SIGN_IN);
   for (guint i = 0; i < G_N_ELEMENTS (self->pages); i++)
     if (self->pages[i] != NULL)
       stompy_page_start (self->pages[i]);
-  stompy_status_panel_start (self->status_panel);
+  if (self->status_panel != NULL)
+    stompy_status_panel_start (self->status_panel);
 }
 
 void
@@ -568,7 +640,15 @@ _stompy_window_get_page (StompyWindow *self,
   g_return_val_if_fail (STOMPY_IS_WINDOW (self), NULL);
   g_return_val_if_fail (step <= STOMPY_STEP_DONE, NULL);
 
-  return self->pages[step];
+  return ensure_page (self, step);
+}
+
+StompyStatusPanel *
+_stompy_window_get_status_panel (StompyWindow *self)
+{
+  g_return_val_if_fail (STOMPY_IS_WINDOW (self), NULL);
+
+  return ensure_status_panel (self);
 }
 
 const char *

@@ -15,7 +15,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (StompyWindow, stompy_window, STOMPY, WINDOW, AdwApplicationWindow)
 
 StompyWindow *stompy_window_new       (StompyApplication *application);
-/* Once presented: lets the pages look up the keyring and go to the network. */
+/* Lets the pages look up the keyring and go to the network; the application
+ * calls it once the window's first frame is drawn. */
 void          stompy_window_start     (StompyWindow      *self);
 /* A non-blocking notice. */
 void          stompy_window_add_toast (StompyWindow      *self,

@@ -11,8 +11,13 @@ packages=(
   libglib2.0-dev libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev libjson-glib-dev libsecret-1-dev
   # glib-compile-schemas, gtk4-update-icon-cache (meson's gnome.post_install)
   libglib2.0-bin libgtk-4-bin
+  # Sanitizer build and fuzzers (tests/run-tests.sh): clang, its ASan/UBSan/LSan and libFuzzer
+  # runtimes, llvm-symbolizer for readable stacks (llvm-14; llvm puts it on PATH, where ASan looks)
+  clang libclang-rt-14-dev llvm-14 llvm
   # Tests: emulator, headless display, session bus and keyring, data validators
-  python3 xvfb xauth dbus gnome-keyring desktop-file-utils appstream flatpak-builder
+  python3 xvfb xauth dbus gnome-keyring desktop-file-utils appstream flatpak-builder libxtst-dev
+  # libFuzzer targets (tests/fuzz, -Dfuzzing=true): clang with its sanitizer and fuzzer runtimes
+  clang libclang-rt-14-dev
   # Chinese UI text under Xvfb (tests, screenshots)
   fonts-noto-cjk
   # data/screenshots/take-screenshots.sh

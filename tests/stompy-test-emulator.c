@@ -283,6 +283,14 @@ stompy_test_emulator_control (StompyTestEmulator *self,
   return control_request (self, "POST", path, json);
 }
 
+void
+stompy_test_emulator_clear_faults (StompyTestEmulator *self)
+{
+  g_return_if_fail (self != NULL);
+
+  json_node_unref (control_request (self, "DELETE", "faults", NULL));
+}
+
 JsonNode *
 stompy_test_emulator_get_stats (StompyTestEmulator *self)
 {

@@ -32,6 +32,9 @@ char              **stompy_test_emulator_get_environ   (StompyTestEmulator *self
 JsonNode           *stompy_test_emulator_control       (StompyTestEmulator *self,
                                                         const char         *path,
                                                         const char         *json);
+/* DELETE /_emulator/faults: every queued fault and clock skew gone, the
+ * emulator's state, sessions and stats kept. */
+void                stompy_test_emulator_clear_faults  (StompyTestEmulator *self);
 /* GET /_emulator/stats, parsed. */
 JsonNode           *stompy_test_emulator_get_stats     (StompyTestEmulator *self);
 /* stats.requests[@operation] ("sts:GetCallerIdentity", "stompy:POST /sessions"), 0 if none. */

@@ -276,6 +276,9 @@ test_setup_from_nothing_then_again (Fixture       *fixture,
   g_assert_true (stompy_cur_report_meets_all (first->report));
   g_assert_cmpint (creations ("s3:bucket"), ==, 1);
   g_assert_cmpint (creations ("cur:report"), ==, 1);
+  /* A bucket made just now has no policy: none is read before the put. */
+  g_assert_cmpint (stompy_test_emulator_count_requests (emulator, "s3:GetBucketPolicy"), ==, 0);
+  g_assert_cmpint (stompy_test_emulator_count_requests (emulator, "s3:PutBucketPolicy"), ==, 1);
 
   /* The status panel sees everything in place. */
   status = bucket_status (fixture, bucket, "ap-southeast-1", STOMPY_DELIVERY_CUR, "cur",

@@ -170,6 +170,30 @@ test_identity_management_user (Fixture       *fixture,
                                                         "organizations:DescribeOrganization"), ==, 1);
 }
 
+/* POSTs (the query and JSON services) reuse one kept-alive connection: libsoup
+ * opens a new one for each unless the call is marked idempotent. */
+static void
+test_connection_reused_across_posts (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  StompyAwsClient *client = fixture_client (fixture, "emulator-management");
+  g_autoptr(JsonNode) stats = NULL;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(StompyAwsIdentity) identity = NULL;
+      g_autoptr(GError) error = NULL;
+
+      identity = lookup_identity (client, NULL, &error);
+      g_assert_no_error (error);
+    }
+
+  stats = stompy_test_emulator_get_stats (emulator);
+  g_assert_cmpint (stompy_test_emulator_count_requests (emulator, "sts:GetCallerIdentity"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (stats), "connections"),
+                   ==, 1);
+}
+
 static void
 test_identity_root_user (Fixture       *fixture,
                          gconstpointer  data)
@@ -949,6 +973,7 @@ main (int   argc,
 
   ADD ("identity/management-user", test_identity_management_user);
   ADD ("identity/root-user-is-root", test_identity_root_user);
+  ADD ("connection/reused-across-posts", test_connection_reused_across_posts);
   ADD ("identity/member-account", test_identity_member);
   ADD ("identity/standalone-account", test_identity_standalone);
   ADD ("identity/no-describe-organization-permission-is-unknown",

@@ -453,11 +453,68 @@ test_role_arn_check (void)
 static void
 test_watch_backoff (void)
 {
-  static const guint expected[] = { 2000, 3000, 4500, 6750, 10125, 15000, 15000, 15000 };
+  /* The shared quick start, doubling up to the steady 15 s. */
+  static const guint expected[] = { 250, 500, 1000, 2000, 4000, 8000, 15000, 15000, 15000 };
 
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
     g_assert_cmpuint (stompy_stack_watch_backoff_ms (i), ==, expected[i]);
   g_assert_cmpuint (stompy_stack_watch_backoff_ms (1000), ==, STOMPY_STACK_WATCH_MAX_DELAY_MS);
+}
+
+/* The schedule alone, with honest counts, keeps every 60 s window of a
+ * 5-minute stack under the limit, so the limiter never has to delay a look:
+ * each look is one DescribeStackEvents page; DescribeStacks goes with the
+ * first look and with each move of the stack itself — counted here as two
+ * more moves (whatever looks they fall on), where a stack that is created has
+ * one (its CREATE_COMPLETE). Both starts: a look at once (nothing known), and
+ * the first look after the first delay (the stack handed over). */
+static void
+test_watch_schedule_rate (void)
+{
+  for (guint handed = 0; handed < 2; handed++)
+    {
+      g_autoptr(GArray) looks = g_array_new (FALSE, FALSE, sizeof (gint64));
+      const gint64 stack_us = 300 * G_USEC_PER_SEC;
+      gint64 t = 0;
+      guint index = 0;
+      guint max_in_window = 0;
+
+      if (handed)
+        t += (gint64) stompy_stack_watch_backoff_ms (index++) * 1000;
+      for (;;)
+        {
+          g_array_append_val (looks, t);
+          if (t >= stack_us)
+            break;  /* this look sees it settled */
+          t += (gint64) stompy_stack_watch_backoff_ms (index++) * 1000;
+        }
+
+      /* Every window [start, start + 60 s) that begins at a look. */
+      for (guint i = 0; i < looks->len; i++)
+        {
+          gint64 start = g_array_index (looks, gint64, i);
+          guint requests = 0;
+
+          for (guint j = i; j < looks->len; j++)
+            if (g_array_index (looks, gint64, j) < start + 60 * G_USEC_PER_SEC)
+              requests++;
+          /* The first look's DescribeStacks (none when the stack was handed). */
+          if (i == 0 && !handed)
+            requests++;
+          requests += 2;
+          max_in_window = MAX (max_in_window, requests);
+        }
+
+      g_test_message ("%s: %u looks in 300 s, at most %u requests in 60 s",
+                      handed ? "stack handed" : "look at once", looks->len, max_in_window);
+      g_assert_cmpuint (max_in_window, <=, STOMPY_STACK_WATCH_MAX_REQUESTS_PER_MINUTE);
+      /* Quick news while young: a look 250 ms after the start, three by 2 s. */
+      g_assert_cmpint (g_array_index (looks, gint64, handed ? 0 : 1), ==,
+                       STOMPY_POLL_TIMER_QUICK_FIRST_MS * 1000);
+      g_assert_cmpint (g_array_index (looks, gint64, handed ? 2 : 3), <, 2 * G_USEC_PER_SEC);
+      /* And economical when settled into the steady 15 s: 4 looks a minute. */
+      g_assert_cmpuint (looks->len, <=, 300 / 15 + 8);
+    }
 }
 
 /* ------------------------------------------------------------------ template parsing */
@@ -824,6 +881,7 @@ main (int    argc,
   g_test_add_func ("/cloudformation/request/validation", test_request_validation);
   g_test_add_func ("/cloudformation/role-arn/table", test_role_arn_check);
   g_test_add_func ("/cloudformation/watch/backoff-schedule", test_watch_backoff);
+  g_test_add_func ("/cloudformation/watch/schedule-rate-bound", test_watch_schedule_rate);
   g_test_add_func ("/cloudformation/template/analysaver-permissions", test_template_analysaver);
   g_test_add_func ("/cloudformation/template/spotainer-permissions", test_template_spotainer);
   g_test_add_func ("/cloudformation/template/intrinsics-and-errors",

@@ -324,9 +324,9 @@ test_outcome (Fixture       *fixture,
   g_assert_true (stompy_connection_watch_get_settled (watch));
   g_assert_false (stompy_connection_watch_get_polling (watch));
   g_assert_cmpuint (changed, ==, stompy_connection_watch_get_request_count (watch));
-  /* The first look waits the first delay. */
+  /* The first look waits the first (quick) delay. */
   g_assert_cmpuint (delays->len, >=, 1);
-  g_assert_cmpuint (g_array_index (delays, guint, 0), ==, 2000);
+  g_assert_cmpuint (g_array_index (delays, guint, 0), ==, STOMPY_POLL_TIMER_QUICK_FIRST_MS);
 
   for (guint i = 0; i < settled->checks->len; i++)
     {
@@ -549,7 +549,7 @@ test_token_expired_then_resume (Fixture       *fixture,
   g_assert_cmpint (count_creations ("stompy:aws_account"), ==, 1);
 }
 
-/* Server errors keep the watch polling, each wait 1.5 times the last. */
+/* Server errors keep the watch polling on its schedule (quick start, then 1.5 times the last). */
 static void
 test_backoff_through_errors (Fixture       *fixture,
                              gconstpointer  data)
@@ -563,7 +563,7 @@ test_backoff_through_errors (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) delays = g_array_new (FALSE, FALSE, sizeof (guint));
   FakeTimer timer = { delays };
-  const guint expected[] = { 2000, 3000, 4500, 6750, 10125 };
+  const guint expected[] = { 250, 500, 1000, 2000, 3000 };
   guint changed = 0;
 
   first = connect (model, client, &error);
@@ -589,11 +589,43 @@ test_backoff_through_errors (Fixture       *fixture,
 static void
 test_backoff_table (void)
 {
-  const guint expected[] = { 2000, 3000, 4500, 6750, 10125, 15187, 22781, 30000, 30000 };
+  /* The shared quick start, then stompy-api.md's 2 s backing off to 30 s. */
+  const guint expected[] = { 250, 500, 1000, 2000, 3000, 4500, 6750, 10125, 15187, 22781,
+                             30000, 30000 };
 
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
     g_assert_cmpuint (stompy_connection_watch_backoff_ms (i), ==, expected[i]);
   g_assert_cmpuint (stompy_connection_watch_backoff_ms (100), ==, 30000);
+}
+
+/* The quick start stays economical: over 10 minutes of pending checks, at
+ * most 9 looks (one request each) in any 60 s, the most the stack watch's
+ * bound of 12 would allow a follower too. */
+static void
+test_schedule_rate (void)
+{
+  g_autoptr(GArray) looks = g_array_new (FALSE, FALSE, sizeof (gint64));
+  guint most = 0;
+
+  /* The first look waits the first delay: Connect has just answered. */
+  for (gint64 t = 0, i = 0; t < 600 * G_USEC_PER_SEC; )
+    {
+      t += (gint64) stompy_connection_watch_backoff_ms (i++) * 1000;
+      g_array_append_val (looks, t);
+    }
+  for (guint i = 0; i < looks->len; i++)
+    {
+      guint in_window = 0;
+
+      for (guint j = i; j < looks->len; j++)
+        if (g_array_index (looks, gint64, j) < g_array_index (looks, gint64, i) +
+                                                60 * G_USEC_PER_SEC)
+          in_window++;
+      most = MAX (most, in_window);
+    }
+  g_assert_cmpuint (most, <=, 9);
+  /* Three looks within the documented first 2 s. */
+  g_assert_cmpint (g_array_index (looks, gint64, 2), <, 2 * G_USEC_PER_SEC);
 }
 
 /* Stopping cancels the wait (cancellation, not a failure) and sends nothing more. */
@@ -657,6 +689,7 @@ main (int    argc,
   ADD ("watch/server-errors-back-off-by-half", test_backoff_through_errors, NULL);
   ADD ("watch/stop-cancels-the-wait", test_stop_cancels_waiters, NULL);
   g_test_add_func ("/connection/watch/backoff-table", test_backoff_table);
+  g_test_add_func ("/connection/watch/schedule-rate-bound", test_schedule_rate);
 
 #undef ADD
 

@@ -532,7 +532,7 @@ static gboolean
 panel_group_visible (StompyWindow        *window,
                      AdwPreferencesGroup *group)
 {
-  g_assert_nonnull (window->status_panel);
+  g_assert_nonnull (_stompy_window_get_status_panel (window));
   return gtk_widget_get_visible (GTK_WIDGET (group));
 }
 
@@ -542,7 +542,7 @@ static void
 assert_panel_groups (StompyWindow   *window,
                      StompyProducts  products)
 {
-  StompyStatusPanel *panel = window->status_panel;
+  StompyStatusPanel *panel = _stompy_window_get_status_panel (window);
   gboolean analysaver = (products & STOMPY_PRODUCT_ANALYSAVER) != 0;
   gboolean spotainer = (products & STOMPY_PRODUCT_SPOTAINER) != 0;
 

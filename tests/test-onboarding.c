@@ -366,8 +366,11 @@ typedef struct
   gssize      length;
 } DamagedCase;
 
+/* Binary, with NUL bytes: its length is counted by the compiler, not by strlen(). */
+#define GARBAGE "\x89PNG\r\n\x1a\n\x00\x01\x02 not json at all"
+
 static const DamagedCase damaged_cases[] = {
-  { "garbage", "\x89PNG\r\n\x1a\n\x00\x01\x02 not json at all", 30 },
+  { "garbage", GARBAGE, sizeof (GARBAGE) - 1 },
   { "empty", "", 0 },
   { "truncated", "{\"version\": 1, \"step\": \"prod", -1 },
   { "not-an-object", "[1, 2, 3]", -1 },

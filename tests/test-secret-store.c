@@ -100,6 +100,15 @@ clear_aws (const char  *access_key_id,
   return stompy_secret_store_clear_aws_finish (result, error);
 }
 
+/* Neither the collections nor their items are loaded: secret_service_get()
+ * shares one service with the store under test, and a collection whose items
+ * libsecret has loaded reloads them on every change of its Items property.
+ * When an item is deleted while that reload creates its proxy, libsecret
+ * 0.20.5 (on_load_item in secret-collection.c) returns the reload's GTask
+ * with the error and then again with TRUE once the other items are loaded:
+ * "g_task_return_boolean: assertion '!task->ever_returned' failed", which
+ * G_DEBUG=fatal-warnings turns into an abort in a later, unrelated step. The
+ * app itself never loads collections. */
 static SecretCollection *
 default_collection (void)
 {
@@ -107,7 +116,7 @@ default_collection (void)
   g_autoptr(GError) error = NULL;
   SecretCollection *collection;
 
-  service = secret_service_get_sync (SECRET_SERVICE_LOAD_COLLECTIONS, NULL, &error);
+  service = secret_service_get_sync (SECRET_SERVICE_NONE, NULL, &error);
   g_assert_no_error (error);
   collection = secret_collection_for_alias_sync (service, SECRET_COLLECTION_DEFAULT,
                                                  SECRET_COLLECTION_NONE, NULL, &error);

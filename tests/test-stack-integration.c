@@ -450,6 +450,8 @@ typedef struct
   gpointer    func_data;
   guint    n_scheduled;
   GArray  *look_times;    /* gint64 fake µs of each fired look */
+  guint    slowdown;      /* real time runs this many times slower; 0: 50 */
+  GArray  *delays;        /* guint ms of each wait scheduled, when not NULL */
 } FakeTimer;
 
 static gint64
@@ -488,9 +490,11 @@ fake_schedule (guint       delay_ms,
   fake->func = func;
   fake->func_data = func_data;
   fake->n_scheduled++;
+  if (fake->delays != NULL)
+    g_array_append_val (fake->delays, delay_ms);
   /* Real time runs 50× slower than the fake clock, so the emulator's stack
    * (real time) is seen through many looks. */
-  fake->source = g_timeout_source_new (MAX (delay_ms / 50, 1));
+  fake->source = g_timeout_source_new (MAX (delay_ms / (fake->slowdown ? fake->slowdown : 50), 1));
   g_source_set_callback (fake->source, fake_fire_cb, fake, NULL);
   g_source_attach (fake->source, NULL);
 
@@ -626,6 +630,73 @@ test_watch_rate_bound (Fixture       *fixture,
   g_array_unref (log.looks);
 }
 
+/* A 5-minute stack (3 s of real time at 100× fake time), handed to the watch
+ * as ensure_stack() described it, as the CLI does: the quick start's first
+ * look 250 ms in, no DescribeStacks until the stack moves, every wait exactly
+ * the schedule's (the limiter never had to step in), at most 12 requests in
+ * any 60 s, and none once settled. */
+static void
+test_watch_five_minute_stack (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autofree char *token = stompy_cloudformation_new_client_request_token ();
+  g_autoptr(StompyStackRequest) request = analysaver_request (token);
+  g_autoptr(StompyEnsuredStack) ensured = NULL;
+  g_autoptr(StompyStackWatch) watch = NULL;
+  g_autoptr(StompyStack) stack = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) timings = NULL;
+  g_autoptr(GArray) delays = g_array_new (FALSE, FALSE, sizeof (guint));
+  FakeTimer fake = { 0, };
+  RateLog log = { &fake, g_array_new (FALSE, FALSE, sizeof (gint64)), 0 };
+  gint64 describes_before, emulator_before;
+  guint after_settle;
+
+  fake.slowdown = 100;
+  fake.delays = delays;
+  timings = stompy_test_emulator_control (emulator, "timings", "{\"stack_seconds\": 3}");
+  ensured = ensure (fixture, request, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ensured->stack->status, ==, "CREATE_IN_PROGRESS");
+
+  emulator_before = cfn_poll_requests ();
+  describes_before = stompy_test_emulator_count_requests (emulator,
+                                                          "cloudformation:DescribeStacks");
+  watch = stompy_stack_watch_new (fixture->client, ensured->stack->stack_id, token, 1);
+  stompy_stack_watch_set_timer (watch, &fake_timer, &fake);
+  stompy_stack_watch_set_stack (watch, ensured->stack);
+  g_signal_connect (watch, "changed", G_CALLBACK (rate_changed_cb), &log);
+  stack = follow (fixture, watch, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stack->status, ==, "CREATE_COMPLETE");
+  g_assert_nonnull (stack->role_arn);
+
+  /* The stack took about 5 minutes of fake time. */
+  g_assert_cmpint (fake.now_us, >, 240 * G_USEC_PER_SEC);
+  g_test_message ("%u looks, %u requests in %.0f s of fake time", log.looks->len / 2,
+                  stompy_stack_watch_get_request_count (watch), fake.now_us / 1e6);
+  assert_rate_bound (log.looks);
+  for (guint i = 0; i < delays->len; i++)
+    g_assert_cmpuint (g_array_index (delays, guint, i), ==, stompy_stack_watch_backoff_ms (i));
+  g_assert_cmpuint (g_array_index (delays, guint, 0), ==, STOMPY_POLL_TIMER_QUICK_FIRST_MS);
+  /* Only the settling move needed DescribeStacks (the stack was handed). */
+  g_assert_cmpint (stompy_test_emulator_count_requests (emulator, "cloudformation:DescribeStacks")
+                   - describes_before, ==, 1);
+  g_assert_cmpint (cfn_poll_requests () - emulator_before, ==,
+                   stompy_stack_watch_get_request_count (watch));
+
+  /* Settled: no timer left, and nothing more is sent. */
+  g_assert_null (fake.source);
+  after_settle = stompy_stack_watch_get_request_count (watch);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (stompy_stack_watch_get_request_count (watch), ==, after_settle);
+
+  g_signal_handlers_disconnect_by_data (watch, &log);
+  g_assert_finalize_object (g_steal_pointer (&watch));
+  g_array_unref (log.looks);
+}
+
 /* ------------------------------------------------------------------ cancellation */
 
 static void
@@ -752,6 +823,7 @@ main (int    argc,
        test_failure_explained_then_delete_and_retry);
   ADD ("/stack/events/paging", test_events_paging);
   ADD ("/stack/watch/request-rate-under-bound", test_watch_rate_bound);
+  ADD ("/stack/watch/five-minute-stack-on-the-quick-schedule", test_watch_five_minute_stack);
   ADD ("/stack/watch/missing-stack-stops", test_watch_missing_stack);
   ADD ("/stack/cancellation", test_cancellation);
 

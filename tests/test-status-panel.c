@@ -536,7 +536,10 @@ progress_changed_cb (StompyStatusPoller *poller,
                      StompyStatusParts   parts,
                      ProgressLog        *log)
 {
-  if (log->group->status.mark == STOMPY_STATUS_MARK_CHECKING &&
+  /* A stack takes minutes: no spinner redrawing the window all that while. */
+  if (log->group->status.mark == STOMPY_STATUS_MARK_IN_PROGRESS)
+    g_assert_false (gtk_spinner_get_spinning (log->group->status.spinner));
+  if (log->group->status.mark == STOMPY_STATUS_MARK_IN_PROGRESS &&
       gtk_widget_get_visible (GTK_WIDGET (log->group->progress)) &&
       gtk_progress_bar_get_fraction (log->group->progress) < 1.0)
     log->seen_progress = TRUE;
@@ -756,7 +759,7 @@ open_window (int width,
 static void
 close_window (StompyWindow *window)
 {
-  StompyStatusPanel *panel = g_object_ref (window->status_panel);
+  StompyStatusPanel *panel = g_object_ref (_stompy_window_get_status_panel (window));
 
   g_object_ref (window);
   gtk_window_destroy (GTK_WINDOW (window));
@@ -797,7 +800,7 @@ test_window_first_steps_hide_panel (void)
   window = open_window (900, 700);
 
   g_assert_cmpint (stompy_window_get_step (window), ==, STOMPY_STEP_SIGN_IN);
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->status_panel)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (_stompy_window_get_status_panel (window))));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->status_button)));
 
   close_window (window);
@@ -839,14 +842,15 @@ test_window_beside_and_folded (void)
       window = open_window (sizes[i].width, sizes[i].height);
       /* Only the panel: the sign-in page, once started, would find no Stompy
        * session and take the window back to step 1. */
-      stompy_status_panel_start (window->status_panel);
+      stompy_status_panel_start (_stompy_window_get_status_panel (window));
       g_assert_cmpint (stompy_window_get_step (window), ==, STOMPY_STEP_ANALYSAVER);
-      SPIN_UNTIL (_stompy_status_panel_get_stack (window->status_panel,
+      SPIN_UNTIL (_stompy_status_panel_get_stack (_stompy_window_get_status_panel (window),
                                                   STOMPY_PRODUCT_ANALYSAVER)->status.mark ==
                   STOMPY_STATUS_MARK_YES &&
-                  window->status_panel->bucket_delivered.mark == STOMPY_STATUS_MARK_YES);
+                  _stompy_window_get_status_panel (window)->bucket_delivered.mark ==
+                  STOMPY_STATUS_MARK_YES);
 
-      g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->status_panel)));
+      g_assert_true (gtk_widget_get_visible (GTK_WIDGET (_stompy_window_get_status_panel (window))));
       g_assert_cmpint (adw_flap_get_folded (window->flap), ==, sizes[i].folded);
       g_assert_cmpint (gtk_widget_get_visible (GTK_WIDGET (window->status_button)), ==,
                        sizes[i].folded);
@@ -963,12 +967,13 @@ test_one_follower_per_stack (void)
       return;
     }
   section = STOMPY_ANALYSAVER_PAGE (page)->template_section;
-  group = _stompy_status_panel_get_stack (window->status_panel, STOMPY_PRODUCT_ANALYSAVER);
+  group = _stompy_status_panel_get_stack (_stompy_window_get_status_panel (window),
+                                          STOMPY_PRODUCT_ANALYSAVER);
 
   /* The panel and the section follow through the application's poller. A
    * panel with a poller of its own would need the fake clock too, and this
    * test would count both followers. */
-  panel_poller = _stompy_status_panel_get_poller (window->status_panel);
+  panel_poller = _stompy_status_panel_get_poller (_stompy_window_get_status_panel (window));
   stompy_status_poller_set_timer (poller, &fake_timer, NULL);
   if (panel_poller != poller)
     stompy_status_poller_set_timer (panel_poller, &fake_timer, NULL);
@@ -976,7 +981,7 @@ test_one_follower_per_stack (void)
 
   /* Only the panel and this page: the sign-in page, once started, would find
    * no Stompy session in the keyring and take the window back to step 1. */
-  stompy_status_panel_start (window->status_panel);
+  stompy_status_panel_start (_stompy_window_get_status_panel (window));
   stompy_page_start (page);
   SPIN_UNTIL (section->template != NULL && !section->loading &&
               gtk_widget_get_sensitive (GTK_WIDGET (section->ack_check)));
@@ -995,7 +1000,7 @@ test_one_follower_per_stack (void)
 
   SPIN_UNTIL (stompy_stack_record_is_complete (record) && !section->following &&
               group->status.mark == STOMPY_STATUS_MARK_YES);
-  wait_settled (window->status_panel);
+  wait_settled (_stompy_window_get_status_panel (window));
   fake.samples = NULL;
   final_count = cloudformation_requests ();
 
@@ -1309,7 +1314,7 @@ test_copy_details (void)
 
   stompy_onboarding_set_step (model, STOMPY_STEP_CONNECT);
   window = open_window (1280, 800);
-  panel = window->status_panel;
+  panel = _stompy_window_get_status_panel (window);
   if (stompy_window_get_step (window) != STOMPY_STEP_CONNECT)
     {
       close_window (window);
@@ -1406,7 +1411,7 @@ test_stompy_screenshot (void)
 
   stompy_onboarding_set_step (model, STOMPY_STEP_CONNECT);
   window = open_window (1280, 800);
-  panel = window->status_panel;
+  panel = _stompy_window_get_status_panel (window);
   stompy_status_poller_set_timer (_stompy_status_panel_get_poller (panel), &fake_timer, NULL);
   stompy_status_panel_start (panel);
   set_up_analysaver (model, panel);

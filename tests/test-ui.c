@@ -272,7 +272,8 @@ test_application_status_poller (void)
                                 "stompy-existing-cur-210987654321", "cur", "ap-southeast-1");
   before = stompy_test_emulator_count_requests (emulator, "cur:DescribeReportDefinitions");
   window = stompy_window_new (application);
-  g_assert_true (_stompy_status_panel_get_poller (window->status_panel) == poller);
+  g_assert_true (_stompy_status_panel_get_poller (_stompy_window_get_status_panel (window))
+                 == poller);
   for (guint i = 0; i < 50; i++)
     {
       g_main_context_iteration (NULL, FALSE);
@@ -999,6 +1000,47 @@ test_resumes_on_saved_step (void)
   close_window (window);
 }
 
+/* Only the current step's page is built before the first frame (issue #7):
+ * the others and the status panel are built when first needed, the sign-in
+ * page of a window resumed on a later step once the window starts. */
+static void
+test_window_builds_pages_on_demand (void)
+{
+  StompyOnboarding *model = stompy_application_get_model (get_app ());
+  StompyWindow *window;
+  StompyPage *page;
+
+  reset_world ();
+  window = stompy_window_new (get_app ());
+  g_assert_nonnull (window->pages[STOMPY_STEP_SIGN_IN]);
+  for (StompyStep step = STOMPY_STEP_PRODUCTS; step <= STOMPY_STEP_DONE; step++)
+    g_assert_null (window->pages[step]);
+  g_assert_null (window->status_panel);
+
+  /* Asked for, a page is built into the stack, and stays hidden. */
+  page = _stompy_window_get_page (window, STOMPY_STEP_PRODUCTS);
+  g_assert_true (STOMPY_IS_PRODUCTS_PAGE (page));
+  g_assert_true (window->pages[STOMPY_STEP_PRODUCTS] == page);
+  g_assert_true (gtk_widget_get_parent (GTK_WIDGET (page)) == GTK_WIDGET (window->stack));
+  g_assert_true (gtk_stack_get_visible_child (window->stack)
+                 == GTK_WIDGET (window->pages[STOMPY_STEP_SIGN_IN]));
+  g_assert_true (_stompy_window_get_page (window, STOMPY_STEP_PRODUCTS) == page);
+  close_window (window);
+
+  stompy_onboarding_set_products (model, STOMPY_PRODUCT_ANALYSAVER);
+  stompy_onboarding_set_step (model, STOMPY_STEP_ANALYSAVER);
+  window = stompy_window_new (get_app ());
+  g_assert_cmpint (stompy_window_get_step (window), ==, STOMPY_STEP_ANALYSAVER);
+  g_assert_nonnull (window->pages[STOMPY_STEP_ANALYSAVER]);
+  g_assert_nonnull (window->status_panel);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->status_panel)));
+  g_assert_null (window->pages[STOMPY_STEP_SIGN_IN]);
+  g_assert_null (window->pages[STOMPY_STEP_PRODUCTS]);
+  g_assert_null (window->pages[STOMPY_STEP_SPOTAINER]);
+  close_window (window);
+  stompy_onboarding_reset (model);
+}
+
 static void
 test_zh_cn_subprocess (void)
 {
@@ -1061,6 +1103,7 @@ main (int   argc,
                    test_expired_session_asks_to_sign_in);
   g_test_add_func ("/ui/window/start-over-resets-the-model", test_start_over_resets_the_model);
   g_test_add_func ("/ui/window/resumes-on-the-saved-step", test_resumes_on_saved_step);
+  g_test_add_func ("/ui/window/builds-pages-on-demand", test_window_builds_pages_on_demand);
   g_test_add_func ("/ui/i18n/zh-CN", test_zh_cn);
   g_test_add_func ("/ui/i18n/zh-CN/subprocess", test_zh_cn_subprocess);
 

@@ -146,11 +146,21 @@ stompy_cli_describe_aws_error (const GError *error)
                          "try again."));
     case STOMPY_AWS_ERROR_MALFORMED_RESPONSE:
       return g_strdup (_("AWS sent an answer that could not be understood."));
+    case STOMPY_AWS_ERROR_TLS_CERTIFICATE:
+      return g_strdup (_("The AWS server’s security certificate is not trusted, so nothing was sent. If your network inspects HTTPS through a proxy, ask its administrator to install the proxy’s certificate on this computer; otherwise check the AWS endpoint settings."));
     case STOMPY_AWS_ERROR_NOT_FOUND:
     case STOMPY_AWS_ERROR_ALREADY_EXISTS:
     case STOMPY_AWS_ERROR_VALIDATION:
     case STOMPY_AWS_ERROR_SERVICE:
     default:
+      /* No AWS error document: a body cut short or garbled, not AWS's word. */
+      if (aws_code == NULL)
+        return g_strdup (_("AWS sent an answer that could not be understood."));
+      /* A HEAD request's 400 has no body (S3): AWS says nothing more. */
+      if (g_str_equal (aws_code, "BadRequest"))
+        return g_strdup (_("AWS refused the request without saying why (HTTP 400). If the "
+                           "credentials are temporary, they may have expired: get new ones "
+                           "and try again."));
       /* TRANSLATORS: the first %s is an AWS error code such as
        * "ValidationError", the second AWS's own (English) message. */
       return g_strdup_printf (_("AWS returned the error %s: %s"),
@@ -245,6 +255,9 @@ stompy_cli_print_api_error (const GError *error,
           break;
         case STOMPY_API_ERROR_MALFORMED_RESPONSE:
           message = g_strdup (_("Stompy sent an answer that could not be understood."));
+          break;
+        case STOMPY_API_ERROR_TLS_CERTIFICATE:
+          message = g_strdup (_("The Stompy server’s security certificate is not trusted, so nothing was sent. If your network inspects HTTPS through a proxy, ask its administrator to install the proxy’s certificate on this computer; otherwise check STOMPY_API_URL."));
           break;
         default:
           {

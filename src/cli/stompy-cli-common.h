@@ -191,6 +191,31 @@ int                   stompy_cli_stack_ensure  (StompyCliAws               *aws,
                                                 gboolean                    no_wait,
                                                 gboolean                    to_stderr,
                                                 gboolean                    print_json);
+/* The same in two halves, so that several stacks are followed at once:
+ * start() does everything up to following the stack; when it returns 0 with
+ * *@following set, the stack is being polled, and finish() waits until it
+ * settles, records and prints the outcome, and returns the status ensure()
+ * would. Free *@following (NULL when there is nothing to follow: reused, or
+ * @no_wait) with stompy_cli_stack_follow_free(). */
+typedef struct _StompyCliStackFollow StompyCliStackFollow;
+
+int                   stompy_cli_stack_start   (StompyCliAws               *aws,
+                                                StompyCliWaiter            *waiter,
+                                                StompyOnboarding           *state,
+                                                const StompyOnboardingInfo *info,
+                                                StompyProducts              product,
+                                                const char                 *stack_name,
+                                                const char                 *cur_bucket,
+                                                gboolean                    no_wait,
+                                                gboolean                    to_stderr,
+                                                gboolean                    print_json,
+                                                StompyCliStackFollow      **following);
+int                   stompy_cli_stack_finish  (StompyCliStackFollow       *following,
+                                                StompyCliWaiter            *waiter,
+                                                StompyOnboarding           *state);
+void                  stompy_cli_stack_follow_free (StompyCliStackFollow   *following);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StompyCliStackFollow, stompy_cli_stack_follow_free)
+
 /* The report step (stompy-cli-cur.c): creates or reuses the bucket, its
  * delivery policy and the report (or CUR 2.0 export), printing a line per
  * sub-step (on standard error when @to_stderr), and records the report in

@@ -929,6 +929,30 @@ open_stompy (StompyCliAws          *aws,
   return *info != NULL;
 }
 
+/* After a failure, the wizard's step it concerns (the window's own step
+ * titles) and how to go on: the state file keeps what was done, so the same
+ * command resumes there. */
+static void
+print_stopped_at (StompyStep step)
+{
+  const char *title;
+
+  switch (step)
+    {
+    case STOMPY_STEP_SIGN_IN:    title = C_("step", "Sign In"); break;
+    case STOMPY_STEP_ANALYSAVER: title = C_("step", "AnalySaver"); break;
+    case STOMPY_STEP_SPOTAINER:  title = C_("step", "SpoTainer"); break;
+    case STOMPY_STEP_CONNECT:    title = C_("step", "Connect"); break;
+    case STOMPY_STEP_PRODUCTS:
+    case STOMPY_STEP_DONE:
+    default:                     title = C_("step", "Products"); break;
+    }
+
+  g_printerr (_("Step %u of %u: %s"), (guint) step + 1, (guint) STOMPY_STEP_DONE, title);
+  g_printerr ("\n%s\n", _("Run the same command again to go on from this step: what was "
+                           "already done is kept and reused."));
+}
+
 /* Connect, with what will be sent shown first, then Stompy's checks followed
  * until none is pending. Returns the exit status. */
 static int
@@ -1134,6 +1158,9 @@ run_connect (int    argc,
   const char *command;
   StompyCliAws aws = { 0, };
   StompyCliWaiter waiter;
+  StompyStep step = STOMPY_STEP_SIGN_IN;
+  g_autoptr(StompyCliStackFollow) analysaver_stack = NULL;
+  g_autoptr(StompyCliStackFollow) spotainer_stack = NULL;
   int status;
 
   status = stompy_cli_parse_options (NULL,
@@ -1195,15 +1222,35 @@ run_connect (int    argc,
 
   if (a.analysaver)
     {
+      step = STOMPY_STEP_ANALYSAVER;
       status = report_step (&aws, &waiter, command, identity, &a, state);
       if (status >= 0)
         goto out;
       stompy_cli_state_save (state);
 
-      status = stompy_cli_stack_ensure (&aws, &waiter, state, info, STOMPY_PRODUCT_ANALYSAVER,
-                                        a.analysaver_stack_name,
-                                        stompy_cur_choice_get_bucket (stompy_onboarding_get_cur_choice (state)),
-                                        FALSE, a.json, FALSE);
+      status = stompy_cli_stack_start (&aws, &waiter, state, info, STOMPY_PRODUCT_ANALYSAVER,
+                                       a.analysaver_stack_name,
+                                       stompy_cur_choice_get_bucket (stompy_onboarding_get_cur_choice (state)),
+                                       FALSE, a.json, FALSE, &analysaver_stack);
+      if (status != STOMPY_CLI_EXIT_OK)
+        goto out;
+    }
+  /* Both stacks are followed at once: SpoTainer's is created while
+   * AnalySaver's is being polled, and each is waited for in turn. */
+  if (a.spotainer)
+    {
+      step = STOMPY_STEP_SPOTAINER;
+      status = stompy_cli_stack_start (&aws, &waiter, state, info, STOMPY_PRODUCT_SPOTAINER,
+                                       a.spotainer_stack_name, NULL, FALSE, a.json, FALSE,
+                                       &spotainer_stack);
+      if (status != STOMPY_CLI_EXIT_OK)
+        goto out;
+    }
+  if (a.analysaver)
+    {
+      step = STOMPY_STEP_ANALYSAVER;
+      if (analysaver_stack != NULL)
+        status = stompy_cli_stack_finish (analysaver_stack, &waiter, state);
       if (status != STOMPY_CLI_EXIT_OK)
         goto out;
       stompy_onboarding_set_step (state, stompy_onboarding_next_step (state,
@@ -1211,19 +1258,26 @@ run_connect (int    argc,
     }
   if (a.spotainer)
     {
-      status = stompy_cli_stack_ensure (&aws, &waiter, state, info, STOMPY_PRODUCT_SPOTAINER,
-                                        a.spotainer_stack_name, NULL, FALSE, a.json, FALSE);
+      step = STOMPY_STEP_SPOTAINER;
+      if (spotainer_stack != NULL)
+        status = stompy_cli_stack_finish (spotainer_stack, &waiter, state);
       if (status != STOMPY_CLI_EXIT_OK)
         goto out;
       stompy_onboarding_set_step (state, STOMPY_STEP_CONNECT);
     }
   stompy_cli_state_save (state);
 
+  step = STOMPY_STEP_CONNECT;
   status = connect_and_follow (client, &waiter, state, a.json);
 
 out:
   if (g_cancellable_is_cancelled (waiter.cancellable))
     status = STOMPY_CLI_EXIT_INTERRUPTED;
+  if (status == STOMPY_CLI_EXIT_FAILED)
+    print_stopped_at (step);
+  /* Before the client goes: a stack not waited for stops being polled. */
+  g_clear_pointer (&analysaver_stack, stompy_cli_stack_follow_free);
+  g_clear_pointer (&spotainer_stack, stompy_cli_stack_follow_free);
   stompy_cli_aws_end (&aws, &waiter);
   return status;
 }

@@ -400,6 +400,37 @@ stompy_cli_stack_request_new (const StompyOnboardingInfo *info,
   return request;
 }
 
+/* A stack being followed: started by stompy_cli_stack_start(), ended by
+ * stompy_cli_stack_finish(). */
+struct _StompyCliStackFollow
+{
+  Follow              follow;
+  StompyStackWatch   *watch;
+  StompyEnsuredStack *ensured;
+  GHashTable         *printed;
+  char               *stack_name;
+  char               *token;
+  StompyProducts      product;
+  gboolean            to_stderr;
+  gboolean            print_json;
+};
+
+void
+stompy_cli_stack_follow_free (StompyCliStackFollow *following)
+{
+  if (following == NULL)
+    return;
+
+  /* Disposing of the watch stops its polling. */
+  g_signal_handlers_disconnect_by_data (following->watch, &following->follow);
+  g_clear_object (&following->watch);
+  g_clear_pointer (&following->ensured, stompy_ensured_stack_free);
+  g_clear_pointer (&following->printed, g_hash_table_unref);
+  g_free (following->stack_name);
+  g_free (following->token);
+  g_free (following);
+}
+
 int
 stompy_cli_stack_ensure (StompyCliAws               *aws,
                          StompyCliWaiter            *waiter,
@@ -412,23 +443,46 @@ stompy_cli_stack_ensure (StompyCliAws               *aws,
                          gboolean                    to_stderr,
                          gboolean                    print_json)
 {
+  StompyCliStackFollow *following = NULL;
+  int status;
+
+  status = stompy_cli_stack_start (aws, waiter, state, info, product, stack_name_option,
+                                   cur_bucket, no_wait, to_stderr, print_json, &following);
+  if (status == STOMPY_CLI_EXIT_OK && following != NULL)
+    status = stompy_cli_stack_finish (following, waiter, state);
+  stompy_cli_stack_follow_free (following);
+
+  return status;
+}
+
+int
+stompy_cli_stack_start (StompyCliAws               *aws,
+                        StompyCliWaiter            *waiter,
+                        StompyOnboarding           *state,
+                        const StompyOnboardingInfo *info,
+                        StompyProducts              product,
+                        const char                 *stack_name_option,
+                        const char                 *cur_bucket,
+                        gboolean                    no_wait,
+                        gboolean                    to_stderr,
+                        gboolean                    print_json,
+                        StompyCliStackFollow      **following_out)
+{
   g_autoptr(GError) error = NULL;
   g_autoptr(StompyStackRequest) request = NULL;
   g_autoptr(StompyEnsuredStack) ensured = NULL;
-  g_autoptr(StompyStackWatch) watch = NULL;
-  g_autoptr(StompyStack) settled = NULL;
-  g_autoptr(GHashTable) printed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autofree char *stack_name = g_strdup (stack_name_option);
   g_autofree char *token = NULL;
   g_autofree char *line = NULL;
   const StompyTemplateInfo *template_info;
   const char *region = stompy_aws_client_get_region (aws->client);
   StompyStackRecord *record;
-  const char *reason;
+  StompyCliStackFollow *following;
   guint resource_count;
-  Follow follow = { 0, };
   gboolean json = to_stderr;
   int status = STOMPY_CLI_EXIT_FAILED;
+
+  *following_out = NULL;
 
   template_info = product == STOMPY_PRODUCT_ANALYSAVER ? &info->analysaver : &info->spotainer;
   if (stack_name == NULL)
@@ -527,13 +581,50 @@ stompy_cli_stack_ensure (StompyCliAws               *aws,
       return status;
     }
 
-  follow.waiter = waiter;
-  follow.token = token;
-  follow.resource_count = resource_count;
-  follow.to_stderr = json;
-  follow.printed = printed;
-  watch = stompy_stack_watch_new (aws->client, ensured->stack->stack_id, token, resource_count);
-  g_signal_connect (watch, "changed", G_CALLBACK (watch_changed_cb), &follow);
+  following = g_new0 (StompyCliStackFollow, 1);
+  following->product = product;
+  following->to_stderr = to_stderr;
+  following->print_json = print_json;
+  following->stack_name = g_steal_pointer (&stack_name);
+  following->token = g_steal_pointer (&token);
+  following->printed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  following->follow.waiter = waiter;
+  following->follow.token = following->token;
+  following->follow.resource_count = resource_count;
+  following->follow.to_stderr = json;
+  following->follow.printed = following->printed;
+  following->watch = stompy_stack_watch_new (aws->client, ensured->stack->stack_id,
+                                             following->token, resource_count);
+  /* The stack as ensure_stack() has just described it: the watch's first
+   * look then needs no DescribeStacks of its own. */
+  stompy_stack_watch_set_stack (following->watch, ensured->stack);
+  following->ensured = g_steal_pointer (&ensured);
+  g_signal_connect (following->watch, "changed", G_CALLBACK (watch_changed_cb),
+                    &following->follow);
+  /* Polling starts now, so that another stack can be started and both
+   * followed at once; stompy_cli_stack_finish() waits for it to settle. */
+  stompy_stack_watch_start (following->watch);
+  *following_out = following;
+
+  return STOMPY_CLI_EXIT_OK;
+}
+
+int
+stompy_cli_stack_finish (StompyCliStackFollow *following,
+                         StompyCliWaiter      *waiter,
+                         StompyOnboarding     *state)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StompyStack) settled = NULL;
+  StompyStackWatch *watch = following->watch;
+  StompyEnsuredStack *ensured = following->ensured;
+  StompyStackRecord *record = stompy_onboarding_get_stack (state, following->product);
+  const char *stack_name = following->stack_name;
+  gboolean print_json = following->print_json;
+  gboolean json = following->to_stderr;
+  const char *reason;
+  int status = STOMPY_CLI_EXIT_FAILED;
+
   stompy_stack_watch_wait_async (watch, waiter->cancellable, stompy_cli_wait_cb, waiter);
   settled = stompy_stack_watch_wait_finish (watch, stompy_cli_wait_for (waiter), &error);
   if (settled == NULL)

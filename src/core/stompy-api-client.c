@@ -57,6 +57,11 @@ member_string (JsonObject *object,
       json_node_get_value_type (node) != G_TYPE_STRING)
     return NULL;
 
+  /* json-glib 1.6 turns a lone "\ud800" escape into invalid UTF-8 (found by
+   * fuzzing); such a string must not reach the UI. */
+  if (!g_utf8_validate (json_node_get_string (node), -1, NULL))
+    return NULL;
+
   return json_node_get_string (node);
 }
 
@@ -493,6 +498,61 @@ error_from_body (const char *method,
   return stompy_api_error_new (status, code, message,
                                request_id && *request_id ? request_id : NULL,
                                details, retry_after);
+}
+
+/* Only valid UTF-8 is JSON to us: json-glib would otherwise pass bad bytes on. */
+static gboolean
+load_json_body (JsonParser *parser,
+                const char *data,
+                gsize       length,
+                GError    **error)
+{
+  if (length == 0 || length > G_MAXSSIZE || !g_utf8_validate (data, length, NULL))
+    {
+      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+                           "not UTF-8 JSON");
+      return FALSE;
+    }
+
+  return json_parser_load_from_data (parser, data, (gssize) length, error)
+         && json_parser_get_root (parser) != NULL;
+}
+
+gpointer
+stompy_api_parse_body (StompyApiBodyKind   kind,
+                       guint               status,
+                       const char         *body,
+                       gsize               length,
+                       GError            **error)
+{
+  static const ParseFunc parsers[] = {
+    [STOMPY_API_BODY_SESSION] = parse_session,
+    [STOMPY_API_BODY_ONBOARDING] = parse_onboarding,
+    [STOMPY_API_BODY_ACCOUNT_STATUS] = parse_account_status,
+    [STOMPY_API_BODY_ACCOUNT_LIST] = parse_account_list,
+  };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  gboolean have_json;
+
+  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (parsers), NULL);
+  g_return_val_if_fail (body != NULL || length == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  have_json = load_json_body (parser, body, length, NULL);
+  if (status >= 400)
+    {
+      g_propagate_error (error, have_json
+                                ? error_from_body ("GET", "/", status, json_parser_get_root (parser), 0)
+                                : malformed_error ("GET", "/", status, "the error body is not JSON"));
+      return NULL;
+    }
+  if (!have_json)
+    {
+      g_propagate_error (error, malformed_error ("GET", "/", status, "the body is not JSON"));
+      return NULL;
+    }
+
+  return parsers[kind] (json_parser_get_root (parser), error);
 }
 
 /* ------------------------------------------------------------------ client */
@@ -955,13 +1015,11 @@ handle_response (GTask *task)
 
   g_clear_object (&call->stream);
 
-  if (call->buffer->len > 0 &&
-      g_utf8_validate ((const char *) call->buffer->data, call->buffer->len, NULL) &&
-      json_parser_load_from_data (parser, (const char *) call->buffer->data,
-                                  call->buffer->len, &parse_error))
+  if (load_json_body (parser, (const char *) call->buffer->data, call->buffer->len,
+                      &parse_error))
     {
       root = json_parser_get_root (parser);
-      have_json = root != NULL;
+      have_json = TRUE;
     }
 
   if (have_json && status >= 400)
@@ -1059,7 +1117,10 @@ transport_failed (GTask  *task,
       return;
     }
 
-  finish_with_error (task, g_error_new (STOMPY_API_ERROR, STOMPY_API_ERROR_NETWORK,
+  finish_with_error (task, g_error_new (STOMPY_API_ERROR,
+                                        stompy_http_error_is_certificate (error)
+                                        ? STOMPY_API_ERROR_TLS_CERTIFICATE
+                                        : STOMPY_API_ERROR_NETWORK,
                                         "Could not reach the Stompy service at %s: %s",
                                         call->path, error->message));
   g_error_free (error);
@@ -1150,6 +1211,18 @@ send_cb (GObject      *object,
   read_chunk (g_steal_pointer (&task));
 }
 
+/* libsoup re-sends a message by itself when a kept-alive connection closes
+ * before any answer, but with the body already read out; the same bytes
+ * again make the re-sent request whole. */
+static void
+message_restarted_cb (SoupMessage *message,
+                      gpointer     user_data)
+{
+  Call *call = user_data;
+
+  soup_message_set_request_body_from_bytes (message, "application/json", call->body);
+}
+
 static void
 send_attempt (GTask *task)
 {
@@ -1180,7 +1253,12 @@ send_attempt (GTask *task)
   /* The session normally sets it; a session made elsewhere may not. */
   soup_message_headers_replace (headers, "User-Agent", stompy_http_user_agent ());
   if (call->idempotency_key != NULL)
-    soup_message_headers_replace (headers, "Idempotency-Key", call->idempotency_key);
+    {
+      soup_message_headers_replace (headers, "Idempotency-Key", call->idempotency_key);
+      /* The key makes a re-send harmless, so the call may reuse a kept-alive
+       * connection (libsoup opens a new one for a POST or DELETE otherwise). */
+      soup_message_add_flags (call->message, SOUP_MESSAGE_IDEMPOTENT);
+    }
   if (call->token != NULL)
     {
       g_autofree char *authorization = g_strconcat ("Bearer ", call->token, NULL);
@@ -1189,7 +1267,10 @@ send_attempt (GTask *task)
       explicit_bzero (authorization, strlen (authorization));
     }
   if (call->body != NULL)
-    soup_message_set_request_body_from_bytes (call->message, "application/json", call->body);
+    {
+      soup_message_set_request_body_from_bytes (call->message, "application/json", call->body);
+      g_signal_connect (call->message, "restarted", G_CALLBACK (message_restarted_cb), call);
+    }
 
   g_debug ("%s %s: sending, attempt %u, Idempotency-Key %s", call->method, call->path,
            call->attempt, call->idempotency_key ? call->idempotency_key : "(none)");

@@ -76,6 +76,26 @@ void                 stompy_account_status_free     (StompyAccountStatus       *
 gboolean             stompy_account_status_is_pending (const StompyAccountStatus *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StompyAccountStatus, stompy_account_status_free)
 
+/* ---- reading a body ---- */
+
+typedef enum
+{
+  STOMPY_API_BODY_SESSION,         /* StompySession */
+  STOMPY_API_BODY_ONBOARDING,      /* StompyOnboardingInfo */
+  STOMPY_API_BODY_ACCOUNT_STATUS,  /* StompyAccountStatus */
+  STOMPY_API_BODY_ACCOUNT_LIST,    /* GPtrArray of StompyAccountStatus */
+} StompyApiBodyKind;
+
+/* A whole answer body read as the client reads it, with the same parsers: a
+ * 2xx body gives the result of @kind (free it with that type's free function,
+ * g_ptr_array_unref for a list); an error status gives NULL and the body's
+ * STOMPY_API_ERROR (or MALFORMED_RESPONSE). For tests and fuzzing. */
+gpointer stompy_api_parse_body (StompyApiBodyKind   kind,
+                                guint               status,
+                                const char         *body,
+                                gsize               length,
+                                GError            **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* ---- the client ---- */
 
 #define STOMPY_TYPE_API_CLIENT (stompy_api_client_get_type ())

@@ -434,6 +434,11 @@ json_string_member (JsonObject *object,
       json_node_get_value_type (node) != G_TYPE_STRING)
     return NULL;
 
+  /* json-glib 1.6 turns a lone "\ud800" escape into invalid UTF-8 (found by
+   * fuzzing); such a string must not reach a message. */
+  if (!g_utf8_validate (json_node_get_string (node), -1, NULL))
+    return NULL;
+
   return json_node_get_string (node);
 }
 
@@ -593,6 +598,20 @@ log_request_headers (const char *name,
   g_debug ("  %s: %s", name, stompy_http_loggable_header (name, value));
 }
 
+/* libsoup re-sends a message by itself when a kept-alive connection closes
+ * before any answer, but with the body already read out: the signed
+ * Content-Length and payload hash would then not match (a connection reset
+ * became SignatureDoesNotMatch). The same bytes again make it whole. */
+static void
+message_restarted_cb (SoupMessage *message,
+                      gpointer     user_data)
+{
+  Call *call = user_data;
+
+  if (call->body != NULL)
+    soup_message_set_request_body_from_bytes (message, call->content_type, call->body);
+}
+
 static SoupMessage *
 build_message (StompyAwsClient *self,
                Call            *call)
@@ -608,6 +627,12 @@ build_message (StompyAwsClient *self,
   /* A redirect would re-send signed headers to another host, and S3's
    * redirects are answers the caller must see (the bucket's region). */
   soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
+  /* libsoup sends a POST or PUT on a new connection unless told it is
+   * idempotent, so the query and JSON services would open one connection per
+   * call. Every call is already retried by the standard retry mode on a
+   * transport error, and the creating ones carry a ClientRequestToken or fail
+   * as duplicates, so a re-send on a closed keep-alive connection is safe. */
+  soup_message_add_flags (message, SOUP_MESSAGE_IDEMPOTENT);
 
   headers = soup_message_get_request_headers (message);
   soup_message_headers_replace (headers, "Accept-Language", "en");
@@ -632,6 +657,7 @@ build_message (StompyAwsClient *self,
           soup_message_headers_replace (headers, "Content-MD5", b64);
         }
       soup_message_set_request_body_from_bytes (message, call->content_type, call->body);
+      g_signal_connect (message, "restarted", G_CALLBACK (message_restarted_cb), call);
     }
 
   /* Each attempt is signed anew with the corrected clock, so that a retry
@@ -799,6 +825,8 @@ handle_transport_error (GTask  *task,
   code = kind == STOMPY_RETRY_KIND_TIMEOUT ||
          g_error_matches (owned, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) ? STOMPY_AWS_ERROR_TIMEOUT
                                                                    : STOMPY_AWS_ERROR_NETWORK;
+  if (stompy_http_error_is_certificate (owned))
+    code = STOMPY_AWS_ERROR_TLS_CERTIFICATE;
   error = stompy_aws_error_new_full (code, 0, NULL, owned->message, NULL);
   /* The extended data keeps the underlying message; the GError's own
    * message says where the call was going. */
@@ -918,8 +946,11 @@ handle_answer (GTask  *task,
 
         if (!json_parser_load_from_data (parser, data, (gssize) length, &parse_error))
           {
+            /* json-glib quotes the bad bytes, which may not be UTF-8 (found by fuzzing). */
+            g_autofree char *reason = g_utf8_make_valid (parse_error->message, -1);
+
             return_error (task, stompy_aws_error_new_full (STOMPY_AWS_ERROR_MALFORMED_RESPONSE,
-                                                           status, NULL, parse_error->message,
+                                                           status, NULL, reason,
                                                            header_request_id (headers)));
             return;
           }

@@ -306,6 +306,18 @@ parse_text (StompyAwsConfig *self,
     }
 }
 
+/* The files are meant to be UTF-8; a stray byte (or a NUL) should not make
+ * every profile unusable, nor reach the UI as invalid UTF-8. A new string. */
+static char *
+text_make_valid (const char *text,
+                 gsize       length)
+{
+  if (!g_utf8_validate (text, length, NULL) || memchr (text, '\0', length) != NULL)
+    return g_utf8_make_valid (text, length);
+
+  return g_strndup (text, length);
+}
+
 /* NULL @contents with no error: the file does not exist. */
 static gboolean
 read_file (const char  *path,
@@ -330,15 +342,12 @@ read_file (const char  *path,
       return FALSE;
     }
 
-  /* The files are meant to be UTF-8; a stray byte should not make every
-   * profile unusable, nor reach the UI as invalid UTF-8. */
-  if (!g_utf8_validate (*contents, length, NULL) || strlen (*contents) != length)
-    {
-      char *valid = g_utf8_make_valid (*contents, length);
+  {
+    char *valid = text_make_valid (*contents, length);
 
-      g_free (*contents);
-      *contents = valid;
-    }
+    g_free (*contents);
+    *contents = valid;
+  }
 
   return TRUE;
 }
@@ -410,6 +419,31 @@ config_new (char       **envp,
     parse_text (self, FILE_CREDENTIALS, credentials_text);
 
   return g_steal_pointer (&self);
+}
+
+StompyAwsConfig *
+stompy_aws_config_new_from_data (const char *config_text,
+                                 gsize       config_length,
+                                 const char *credentials_text,
+                                 gsize       credentials_length)
+{
+  StompyAwsConfig *self = g_object_new (STOMPY_TYPE_AWS_CONFIG, NULL);
+
+  self->envp = g_new0 (char *, 1);
+  if (config_text != NULL)
+    {
+      g_autofree char *text = text_make_valid (config_text, config_length);
+
+      parse_text (self, FILE_CONFIG, text);
+    }
+  if (credentials_text != NULL)
+    {
+      g_autofree char *text = text_make_valid (credentials_text, credentials_length);
+
+      parse_text (self, FILE_CREDENTIALS, text);
+    }
+
+  return self;
 }
 
 StompyAwsConfig *

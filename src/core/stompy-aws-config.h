@@ -27,6 +27,12 @@ G_DECLARE_FINAL_TYPE (StompyAwsConfig, stompy_aws_config, STOMPY, AWS_CONFIG, GO
 StompyAwsConfig      *stompy_aws_config_new_from_files     (const char  *config_path,
                                                             const char  *credentials_path,
                                                             GError     **error);
+/* The same from the files' contents (either may be NULL: no such file), as read
+ * from disk: invalid UTF-8 is repaired, a BOM skipped. For tests and fuzzing. */
+StompyAwsConfig      *stompy_aws_config_new_from_data      (const char  *config_text,
+                                                            gsize        config_length,
+                                                            const char  *credentials_text,
+                                                            gsize        credentials_length);
 /* Honours AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE (with "~/" expanded),
  * AWS_PROFILE / AWS_DEFAULT_PROFILE, AWS_REGION / AWS_DEFAULT_REGION from @envp
  * (NULL = this process's environment). */

@@ -442,6 +442,38 @@ document_allows_delivery (JsonObject             *document,
   return TRUE;
 }
 
+/* json-glib 1.6 turns a lone "\ud800" escape into invalid UTF-8 (found by
+ * fuzzing): a policy holding one could not be written back as JSON. */
+static gboolean
+node_is_utf8 (JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_VALUE (node))
+    return json_node_get_value_type (node) != G_TYPE_STRING ||
+           g_utf8_validate (json_node_get_string (node), -1, NULL);
+
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        if (!node_is_utf8 (json_array_get_element (array, i)))
+          return FALSE;
+    }
+  else if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *member;
+
+      json_object_iter_init (&iter, json_node_get_object (node));
+      while (json_object_iter_next (&iter, &name, &member))
+        if (!g_utf8_validate (name, -1, NULL) || !node_is_utf8 (member))
+          return FALSE;
+    }
+
+  return TRUE;
+}
+
 static JsonNode *
 parse_policy (const char  *text,
               GError     **error)
@@ -452,8 +484,11 @@ parse_policy (const char  *text,
 
   if (!json_parser_load_from_data (parser, text, -1, &local_error))
     {
+      /* json-glib quotes the bad bytes, which may not be UTF-8 (found by fuzzing). */
+      g_autofree char *reason = g_utf8_make_valid (local_error->message, -1);
+
       g_set_error (error, STOMPY_ERROR, STOMPY_ERROR_INVALID_INPUT,
-                   "The bucket policy is not JSON: %s", local_error->message);
+                   "The bucket policy is not JSON: %s", reason);
       return NULL;
     }
 
@@ -462,6 +497,13 @@ parse_policy (const char  *text,
     {
       g_set_error (error, STOMPY_ERROR, STOMPY_ERROR_INVALID_INPUT,
                    "The bucket policy is not a JSON object");
+      return NULL;
+    }
+
+  if (!node_is_utf8 (root))
+    {
+      g_set_error (error, STOMPY_ERROR, STOMPY_ERROR_INVALID_INPUT,
+                   "The bucket policy has text that is not valid Unicode");
       return NULL;
     }
 

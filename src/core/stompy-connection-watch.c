@@ -1,7 +1,9 @@
 /* stompy-connection-watch.c — follow Stompy's verification checks until none is pending
  *
  * One look = one GET /aws/accounts/{id}. The waits follow stompy-api.md (2 s,
- * backing off to 30 s); the client underneath already retries a 5xx three
+ * backing off to 30 s) after the shared quick start (250, 500, 1000 ms: the
+ * checks often settle within a second of Connect), at most 9 looks in any
+ * 60 s; the client underneath already retries a 5xx three
  * times and honours Retry-After, so a transient error that reaches the watch
  * only means "ask again at the next look".
  */
@@ -10,6 +12,10 @@
 #include "stompy-connection-watch.h"
 #include "stompy-error.h"
 #include "stompy-poll-timer.h"
+
+/* Failed looks in a row after which waiters get the error (looking goes on):
+ * about half a minute of waits at the default backoff, each look retried. */
+#define MAX_FAILED_LOOKS_BEFORE_TELLING 5
 
 struct _StompyConnectionWatch
 {
@@ -33,6 +39,7 @@ struct _StompyConnectionWatch
 
   StompyAccountStatus   *status;
   GError                *error;
+  guint                  failed_looks;  /* transient failures in a row */
 
   GList                 *waiters;       /* of GTask */
 };
@@ -62,8 +69,8 @@ static void look (StompyConnectionWatch *self);
 guint
 stompy_connection_watch_backoff_ms (guint poll_index)
 {
-  return stompy_poll_timer_backoff_ms (poll_index, STOMPY_CONNECTION_WATCH_FIRST_DELAY_MS,
-                                       STOMPY_CONNECTION_WATCH_MAX_DELAY_MS, 1.5);
+  return stompy_poll_timer_quick_backoff_ms (poll_index, STOMPY_CONNECTION_WATCH_FIRST_DELAY_MS,
+                                             STOMPY_CONNECTION_WATCH_MAX_DELAY_MS, 1.5);
 }
 
 gboolean
@@ -212,6 +219,12 @@ look_cb (GObject      *source,
       g_signal_emit (self, signals[SIGNAL_CHANGED], 0, self->status);
       if (transient)
         {
+          /* Looking goes on, but whoever waits for the outcome is told once
+           * Stompy has failed several looks in a row (each already retried):
+           * otherwise a command waiting on a Stompy that stays down would
+           * wait for ever. */
+          if (++self->failed_looks >= MAX_FAILED_LOOKS_BEFORE_TELLING)
+            complete_waiters (self, NULL);
           schedule_next (self);
         }
       else
@@ -224,6 +237,7 @@ look_cb (GObject      *source,
     }
 
   g_clear_error (&self->error);
+  self->failed_looks = 0;
   g_clear_pointer (&self->status, stompy_account_status_free);
   self->status = status;
   if (self->connection != NULL)

@@ -1,7 +1,8 @@
 /* stompy-connection-watch.h — follow Stompy's verification checks until none is pending
  *
- * After Connect, polls GET /aws/accounts/{id} as stompy-api.md asks: first
- * after 2 s, then ×1.5 each time up to 30 s, until no check is pending, and
+ * After Connect, polls GET /aws/accounts/{id} as stompy-api.md asks, after a
+ * quick start: first after 250 ms, 500 ms, 1 s, then 2 s and ×1.5 each time
+ * up to 30 s (stompy_poll_timer_quick_backoff_ms()), until no check is pending, and
  * records every answer in the model's StompyConnection. A network error, a
  * 5xx or a rate limit keeps polling on the same schedule (the error is kept
  * until the next answer); an expired or invalid token stops the watch with
@@ -62,7 +63,8 @@ StompyAccountStatus   *stompy_connection_watch_wait_finish (StompyConnectionWatc
                                                             GAsyncResult          *result,
                                                             GError               **error);
 
-/* The wait before look number @poll_index (0-based): 2000 × 1.5^n ms, ≤ 30 s. */
+/* The wait before look number @poll_index (0-based): 250, 500, 1000, then
+ * 2000 × 1.5^n ms, ≤ 30 s. */
 guint                  stompy_connection_watch_backoff_ms  (guint poll_index);
 /* Network, 5xx, rate limit, a malformed answer: worth asking again. */
 gboolean               stompy_connection_watch_error_is_transient (const GError *error);

@@ -885,6 +885,10 @@ stompy_connection_connect_async (StompyOnboarding    *onboarding,
   digest = stompy_connection_request_digest (request);
   key = stompy_connection_begin (stompy_onboarding_get_connection (onboarding),
                                  stompy_onboarding_get_account_id (onboarding), digest);
+  /* On disk now, not in the autosave idle, which may run after the request is
+   * on the wire (the app's model autosaves; the CLI saves itself). */
+  if (stompy_onboarding_get_autosave (onboarding))
+    stompy_onboarding_save (onboarding, NULL);
 
   stompy_api_client_connect_account_with_key_async (client, request, key, cancellable,
                                                     connect_cb, g_steal_pointer (&task));

@@ -217,6 +217,11 @@ json_string (JsonObject *object,
       json_node_get_value_type (node) != G_TYPE_STRING)
     return NULL;
 
+  /* json-glib 1.6 turns a lone "\ud800" escape into invalid UTF-8 (found by
+   * fuzzing): read such a string as absent. */
+  if (!g_utf8_validate (json_node_get_string (node), -1, NULL))
+    return NULL;
+
   return json_node_get_string (node);
 }
 
@@ -236,7 +241,8 @@ json_string_array (JsonObject *object,
           JsonNode *element = json_array_get_element (array, i);
 
           if (JSON_NODE_HOLDS_VALUE (element) &&
-              json_node_get_value_type (element) == G_TYPE_STRING)
+              json_node_get_value_type (element) == G_TYPE_STRING &&
+              g_utf8_validate (json_node_get_string (element), -1, NULL))
             g_strv_builder_add (builder, json_node_get_string (element));
         }
     }
@@ -1073,11 +1079,15 @@ setup_public_access_cb (GObject      *source,
   setup_report (data, STOMPY_CUR_STEP_DONE);
 
   setup_begin (data, STOMPY_CUR_SETUP_STEP_BUCKET_POLICY);
-  stompy_s3_ensure_delivery_policy_async (g_task_get_source_object (task), data->bucket,
-                                          data->region, data->account_id,
-                                          data->kind == STOMPY_CUR_SETUP_KIND_LEGACY
-                                          ? STOMPY_DELIVERY_CUR : STOMPY_DELIVERY_DATA_EXPORTS,
-                                          g_task_get_cancellable (task), setup_policy_cb, task);
+  /* A bucket made just now has no policy to read and merge into. */
+  stompy_s3_ensure_delivery_policy_full_async (g_task_get_source_object (task), data->bucket,
+                                               data->region, data->account_id,
+                                               data->kind == STOMPY_CUR_SETUP_KIND_LEGACY
+                                               ? STOMPY_DELIVERY_CUR
+                                               : STOMPY_DELIVERY_DATA_EXPORTS,
+                                               data->result->bucket_created,
+                                               g_task_get_cancellable (task), setup_policy_cb,
+                                               task);
 }
 
 static void

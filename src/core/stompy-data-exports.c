@@ -157,6 +157,11 @@ json_string (JsonObject *object,
       json_node_get_value_type (node) != G_TYPE_STRING)
     return NULL;
 
+  /* json-glib 1.6 turns a lone "\ud800" escape into invalid UTF-8 (found by
+   * fuzzing): read such a string as absent. */
+  if (!g_utf8_validate (json_node_get_string (node), -1, NULL))
+    return NULL;
+
   return json_node_get_string (node);
 }
 

@@ -104,13 +104,25 @@ stompy_aws_error_code_from_aws (guint       http_status,
   return STOMPY_AWS_ERROR_SERVICE;
 }
 
+/* What a server sent may be any bytes (a GMarkup error even quotes them):
+ * messages, request ids and codes are shown and logged, so they must be
+ * UTF-8. NULL stays NULL. */
+static char *
+wire_text (const char *text)
+{
+  return text != NULL ? g_utf8_make_valid (text, -1) : NULL;
+}
+
 GError *
 stompy_aws_error_new_full (StompyAwsErrorCode code,
                            guint              http_status,
-                           const char        *aws_code,
-                           const char        *aws_message,
-                           const char        *request_id)
+                           const char        *wire_aws_code,
+                           const char        *wire_aws_message,
+                           const char        *wire_request_id)
 {
+  g_autofree char *aws_code = wire_text (wire_aws_code);
+  g_autofree char *aws_message = wire_text (wire_aws_message);
+  g_autofree char *request_id = wire_text (wire_request_id);
   StompyAwsErrorPrivate *priv;
   GError *error;
 
@@ -248,12 +260,15 @@ stompy_api_error_code_from_string (const char *code)
 
 GError *
 stompy_api_error_new (guint       http_status,
-                      const char *code,
-                      const char *message,
-                      const char *request_id,
+                      const char *wire_code,
+                      const char *wire_message,
+                      const char *wire_request_id,
                       JsonObject *details,
                       guint       retry_after_seconds)
 {
+  g_autofree char *code = wire_text (wire_code);
+  g_autofree char *message = wire_text (wire_message);
+  g_autofree char *request_id = wire_text (wire_request_id);
   StompyApiErrorPrivate *priv;
   GError *error;
   StompyApiErrorCode value = stompy_api_error_code_from_string (code);

@@ -58,6 +58,7 @@ typedef enum
   STOMPY_AWS_ERROR_NETWORK,            /* could not reach the endpoint, or it hung up */
   STOMPY_AWS_ERROR_TIMEOUT,            /* no answer in time */
   STOMPY_AWS_ERROR_MALFORMED_RESPONSE, /* the body could not be understood */
+  STOMPY_AWS_ERROR_TLS_CERTIFICATE,    /* the endpoint's certificate is not trusted: never retried */
 } StompyAwsErrorCode;
 
 GQuark stompy_aws_error_quark (void);
@@ -104,6 +105,7 @@ typedef enum
   STOMPY_API_ERROR_NETWORK,            /* transport failure after every retry */
   STOMPY_API_ERROR_MALFORMED_RESPONSE, /* body not the documented shape */
   STOMPY_API_ERROR_UNKNOWN,            /* a code this client does not know */
+  STOMPY_API_ERROR_TLS_CERTIFICATE,    /* the service's certificate is not trusted: never retried */
 } StompyApiErrorCode;
 
 GQuark      stompy_api_error_quark             (void);

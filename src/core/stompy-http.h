@@ -29,6 +29,24 @@ const char  *stompy_http_accept_language      (void);
 const char  *stompy_http_loggable_header      (const char  *name,
                                                const char  *value);
 
+/* Request logging: with G_MESSAGES_DEBUG naming this domain (or "all"), every
+ * session logs each request and response line and header (never a body) at
+ * debug level in this domain, with secrets redacted. */
+#define STOMPY_HTTP_LOG_DOMAIN "Stompy-HTTP"
+gboolean     stompy_http_request_logging_enabled (void);
+/* @uri with the values of secret query parameters (X-Amz-Security-Token,
+ * X-Amz-Signature, X-Amz-Credential, token, password, …) and any user-info
+ * replaced by "[redacted]". */
+char        *stompy_http_loggable_uri         (const char  *uri) G_GNUC_WARN_UNUSED_RESULT;
+/* One line of HTTP as SoupLogger prints it (a request line or "Name: value"),
+ * redacted with stompy_http_loggable_header() and stompy_http_loggable_uri(). */
+char        *stompy_http_loggable_line        (const char  *line) G_GNUC_WARN_UNUSED_RESULT;
+
+/* TRUE when a transport error says the server's TLS certificate was not
+ * accepted (untrusted, self-signed, expired, wrong host): an error for the
+ * user to act on, never a reason to retry or to accept the certificate. */
+gboolean     stompy_http_error_is_certificate (const GError *error);
+
 /* The numeric seconds of a Retry-After header (stompy-api.md uses integers);
  * 0 when absent or not a number. Capped at 600 s. */
 guint        stompy_http_parse_retry_after    (SoupMessageHeaders *headers);

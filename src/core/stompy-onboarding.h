@@ -83,6 +83,16 @@ const char           *stompy_onboarding_get_path          (StompyOnboarding *sel
  * fresh; FALSE with STOMPY_ERROR_STATE_FILE whose message names the new path. */
 gboolean              stompy_onboarding_load              (StompyOnboarding *self,
                                                            GError          **error);
+/* Reads state-file contents as _load() does, without touching the disk: FALSE
+ * with STOMPY_ERROR_STATE_FILE naming the problem (the model then starts fresh).
+ * For tests and fuzzing. */
+gboolean              stompy_onboarding_load_from_data    (StompyOnboarding *self,
+                                                           const char       *data,
+                                                           gsize             length,
+                                                           GError          **error);
+/* The state file's contents for the current state, as _save() writes them. */
+char                 *stompy_onboarding_to_data           (StompyOnboarding *self,
+                                                           gsize            *length) G_GNUC_WARN_UNUSED_RESULT;
 /* Writes atomically (write to a temporary file, then rename). */
 gboolean              stompy_onboarding_save              (StompyOnboarding *self,
                                                            GError          **error);

@@ -9,6 +9,28 @@ default_now (gpointer user_data)
   return g_get_monotonic_time ();
 }
 
+/* STOMPY_POLL_SPEEDUP (a positive integer N, read once) divides every real
+ * wait between looks by N: the fault tests run the whole flow against the
+ * emulator hundreds of times, where stacks and checks settle in a fraction of
+ * a second. Tests of the schedule itself inject their own timer instead. */
+static guint
+poll_speedup (void)
+{
+  static gsize speedup;
+
+  if (g_once_init_enter (&speedup))
+    {
+      const char *value = g_getenv ("STOMPY_POLL_SPEEDUP");
+      guint64 parsed = 0;
+
+      if (value == NULL || !g_ascii_string_to_unsigned (value, 10, 1, 1000, &parsed, NULL))
+        parsed = 1;
+      g_once_init_leave (&speedup, (gsize) parsed);
+    }
+
+  return (guint) speedup;
+}
+
 static gpointer
 default_schedule (guint       delay_ms,
                   GSourceFunc func,
@@ -16,7 +38,7 @@ default_schedule (guint       delay_ms,
                   gpointer    user_data)
 {
   const StompyPollTimerTarget *target = user_data;
-  GSource *source = g_timeout_source_new (delay_ms);
+  GSource *source = g_timeout_source_new (delay_ms / poll_speedup ());
 
   g_source_set_callback (source, func, func_data, NULL);
   g_source_set_static_name (source, target->name);
@@ -69,4 +91,24 @@ stompy_poll_timer_backoff_ms (guint  index,
     delay *= factor;
 
   return (guint) MIN (delay, (double) max_ms);
+}
+
+guint
+stompy_poll_timer_quick_backoff_ms (guint  index,
+                                    guint  first_ms,
+                                    guint  max_ms,
+                                    double factor)
+{
+  guint quick = STOMPY_POLL_TIMER_QUICK_FIRST_MS;
+
+  /* The doubling ramp up to @first_ms, then the backoff from there. */
+  while (quick < first_ms && quick < max_ms)
+    {
+      if (index == 0)
+        return quick;
+      index--;
+      quick *= 2;
+    }
+
+  return stompy_poll_timer_backoff_ms (index, first_ms, max_ms, factor);
 }

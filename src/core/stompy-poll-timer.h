@@ -47,4 +47,19 @@ guint                  stompy_poll_timer_backoff_ms  (guint                  ind
                                                       guint                  max_ms,
                                                       double                 factor);
 
+/* The first wait of a follower's quick start: what is being followed has
+ * usually just been asked for (a stack created, Connect answered), and an
+ * answer within a second is common where the work is quick. */
+#define STOMPY_POLL_TIMER_QUICK_FIRST_MS 250
+
+/* The one schedule of the stack and connection watches: the wait number
+ * @index (0-based) is STOMPY_POLL_TIMER_QUICK_FIRST_MS doubling while it is
+ * below @first_ms (250, 500, 1000 for 2000), then
+ * stompy_poll_timer_backoff_ms() from @first_ms; at most @max_ms. The quick
+ * start adds 3 looks (in 1.75 s) before the documented first wait. */
+guint                  stompy_poll_timer_quick_backoff_ms (guint             index,
+                                                           guint             first_ms,
+                                                           guint             max_ms,
+                                                           double            factor);
+
 G_END_DECLS

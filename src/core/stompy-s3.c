@@ -1056,19 +1056,51 @@ put_policy_cb (GObject      *source,
   g_task_return_int (task, data->outcome);
 }
 
+/* Takes @task: merges the delivery statements into @existing (NULL: none) and
+ * puts the result when it changed. */
+static void
+merge_and_put_policy (GTask      *task,
+                      const char *existing)
+{
+  PolicyData *data = g_task_get_task_data (task);
+  g_autofree char *merged = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  StompyAwsClient *client;
+  gsize length;
+
+  merged = stompy_bucket_policy_merge (existing, data->bucket, data->account_id, data->services,
+                                       &data->outcome, &error);
+  if (merged == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+
+  if (data->outcome == STOMPY_POLICY_MERGE_UNCHANGED)
+    {
+      g_debug ("Bucket policy of %s already allows delivery", data->bucket);
+      g_task_return_int (task, data->outcome);
+      g_object_unref (task);
+      return;
+    }
+
+  length = strlen (merged);
+  body = g_bytes_new_take (g_steal_pointer (&merged), length);
+  client = g_task_get_source_object (task);
+  bucket_call (client, "PUT", data->bucket, "policy", data->region, body, "application/json",
+               task, put_policy_cb);
+}
+
 static void
 ensure_policy_get_cb (GObject      *source,
                       GAsyncResult *result,
                       gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  PolicyData *data = g_task_get_task_data (task);
   g_autofree char *existing = NULL;
-  g_autofree char *merged = NULL;
-  g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
-  StompyAwsClient *client;
-  gsize length;
 
   existing = stompy_s3_get_bucket_policy_finish (result, &error);
   if (error != NULL)
@@ -1077,26 +1109,7 @@ ensure_policy_get_cb (GObject      *source,
       return;
     }
 
-  merged = stompy_bucket_policy_merge (existing, data->bucket, data->account_id, data->services,
-                                       &data->outcome, &error);
-  if (merged == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  if (data->outcome == STOMPY_POLICY_MERGE_UNCHANGED)
-    {
-      g_debug ("Bucket policy of %s already allows delivery", data->bucket);
-      g_task_return_int (task, data->outcome);
-      return;
-    }
-
-  length = strlen (merged);
-  body = g_bytes_new_take (g_steal_pointer (&merged), length);
-  client = g_task_get_source_object (task);
-  bucket_call (client, "PUT", data->bucket, "policy", data->region, body, "application/json",
-               g_steal_pointer (&task), put_policy_cb);
+  merge_and_put_policy (g_steal_pointer (&task), existing);
 }
 
 void
@@ -1108,6 +1121,21 @@ stompy_s3_ensure_delivery_policy_async (StompyAwsClient        *client,
                                         GCancellable           *cancellable,
                                         GAsyncReadyCallback     callback,
                                         gpointer                user_data)
+{
+  stompy_s3_ensure_delivery_policy_full_async (client, bucket, region, account_id, services,
+                                               FALSE, cancellable, callback, user_data);
+}
+
+void
+stompy_s3_ensure_delivery_policy_full_async (StompyAwsClient        *client,
+                                             const char             *bucket,
+                                             const char             *region,
+                                             const char             *account_id,
+                                             StompyDeliveryServices  services,
+                                             gboolean                bucket_is_new,
+                                             GCancellable           *cancellable,
+                                             GAsyncReadyCallback     callback,
+                                             gpointer                user_data)
 {
   PolicyData *data;
   GTask *task;
@@ -1125,6 +1153,13 @@ stompy_s3_ensure_delivery_policy_async (StompyAwsClient        *client,
   data->account_id = g_strdup (account_id);
   data->services = services;
   g_task_set_task_data (task, data, (GDestroyNotify) policy_data_free);
+
+  /* A bucket created a moment ago by this caller has no policy to keep. */
+  if (bucket_is_new)
+    {
+      merge_and_put_policy (task, NULL);
+      return;
+    }
 
   stompy_s3_get_bucket_policy_async (client, bucket, region, cancellable,
                                      ensure_policy_get_cb, task);

@@ -162,6 +162,18 @@ void                stompy_s3_ensure_delivery_policy_async  (StompyAwsClient    
                                                              GCancellable           *cancellable,
                                                              GAsyncReadyCallback     callback,
                                                              gpointer                user_data);
+/* The same, but with @bucket_is_new (the caller has just created the bucket:
+ * HeadBucket found none and CreateBucket succeeded) no GetBucketPolicy is sent,
+ * since such a bucket has no policy yet. Finished with the function below. */
+void                stompy_s3_ensure_delivery_policy_full_async (StompyAwsClient        *client,
+                                                                 const char             *bucket,
+                                                                 const char             *region,
+                                                                 const char             *account_id,
+                                                                 StompyDeliveryServices  services,
+                                                                 gboolean                bucket_is_new,
+                                                                 GCancellable           *cancellable,
+                                                                 GAsyncReadyCallback     callback,
+                                                                 gpointer                user_data);
 gboolean            stompy_s3_ensure_delivery_policy_finish (GAsyncResult           *result,
                                                              StompyPolicyMergeOutcome *outcome,
                                                              GError                **error);

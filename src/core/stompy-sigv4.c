@@ -229,8 +229,10 @@ append_canonical_query (GString    *out,
       p = pair_end + 1;
     }
 
-  /* Sorted by encoded name, then by encoded value, in byte order. */
-  qsort (params->data, params->len, sizeof (QueryParam), query_param_compare);
+  /* Sorted by encoded name, then by encoded value, in byte order. An empty
+   * array has no data, and qsort (NULL, 0, …) is undefined (UBSan, fuzzing). */
+  if (params->len > 1)
+    qsort (params->data, params->len, sizeof (QueryParam), query_param_compare);
 
   for (guint i = 0; i < params->len; i++)
     {

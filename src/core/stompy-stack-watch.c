@@ -4,8 +4,13 @@
  * one already seen) and, only when the stack itself moved (an event of the
  * stack, the first look, a refresh), DescribeStacks. AWS's own waiters poll
  * every 30 s (§2.5); the panel wants quicker news while a stack is young, so
- * the delay starts at 2 s and backs off, and a sliding 60 s window keeps the
- * watch at or under 12 requests a minute whatever the delays say.
+ * the delay starts at 250 ms and doubles up to 15 s (the shared quick
+ * schedule of stompy-poll-timer.h), and a sliding 60 s window keeps the watch
+ * at or under 12 requests a minute whatever the delays say. That schedule
+ * alone stays under it: at most 9 looks in any 60 s (0, 0.25, 0.75, 1.75,
+ * 3.75, 7.75, 15.75, 30.75, 45.75 s after the start), each one events page,
+ * plus a DescribeStacks on the first look and on each move of the stack
+ * itself (one when it settles): 11.
  */
 #include "config.h"
 
@@ -16,6 +21,9 @@
 /* A look sends at most this many requests unless it can page further within
  * the limit: one events page and one DescribeStacks. */
 #define LOOK_MIN_REQUESTS 2
+/* Failed looks in a row after which waiters get the error (looking goes on):
+ * about half a minute of waits at the default backoff, each look retried. */
+#define MAX_FAILED_LOOKS_BEFORE_TELLING 5
 
 struct _StompyStackWatch
 {
@@ -28,6 +36,7 @@ struct _StompyStackWatch
   StompyPollTimerTarget  timer_target;   /* the default timer's */
 
   StompyStackWatchTimer  timer;
+  guint                  failed_looks;  /* transient failures in a row */
   gpointer               timer_data;
   gpointer               timer_handle;
 
@@ -36,6 +45,7 @@ struct _StompyStackWatch
   gboolean               in_flight;
   gboolean               refresh_pending;
   gboolean               describe_needed;
+  gboolean               stack_handed;     /* set_stack() before start() */
   gboolean               settled;
   guint                  poll_index;
   GArray                *request_times;    /* gint64 µs, oldest first */
@@ -76,8 +86,8 @@ static void look (StompyStackWatch *self);
 guint
 stompy_stack_watch_backoff_ms (guint poll_index)
 {
-  return stompy_poll_timer_backoff_ms (poll_index, STOMPY_STACK_WATCH_FIRST_DELAY_MS,
-                                       STOMPY_STACK_WATCH_MAX_DELAY_MS, 1.5);
+  return stompy_poll_timer_quick_backoff_ms (poll_index, STOMPY_STACK_WATCH_FIRST_DELAY_MS,
+                                             STOMPY_STACK_WATCH_MAX_DELAY_MS, 2);
 }
 
 static gint64
@@ -265,10 +275,16 @@ look_done (StompyStackWatch *self,
       stop = !transient;
       /* The next look describes the stack afresh. */
       self->describe_needed = TRUE;
+      /* Looking goes on, but whoever waits for the outcome is told once AWS
+       * has failed several looks in a row (each already retried): otherwise
+       * a command waiting on a call that keeps failing would wait for ever. */
+      if (transient && ++self->failed_looks >= MAX_FAILED_LOOKS_BEFORE_TELLING)
+        complete_waiters (self, NULL);
     }
   else
     {
       g_clear_error (&self->error);
+      self->failed_looks = 0;
       update_derived (self);
       stop = self->stack != NULL && stompy_stack_state_is_settled (self->stack->state);
     }
@@ -456,9 +472,37 @@ stompy_stack_watch_start (StompyStackWatch *self)
   set_polling (self, TRUE);
   set_settled (self, FALSE);
   self->poll_index = 0;
+  if (self->stack_handed)
+    {
+      /* The caller has just described the stack: the first look waits the
+       * first delay and asks only for events, unless the stack moved. */
+      self->stack_handed = FALSE;
+      self->describe_needed = FALSE;
+      if (self->timer_handle == NULL && !self->in_flight)
+        schedule_look (self, (gint64) stompy_stack_watch_backoff_ms (self->poll_index++) * 1000);
+      return;
+    }
   self->describe_needed = TRUE;
   if (self->timer_handle == NULL && !self->in_flight)
     schedule_look (self, 0);
+}
+
+void
+stompy_stack_watch_set_stack (StompyStackWatch  *self,
+                              const StompyStack *stack)
+{
+  g_return_if_fail (STOMPY_IS_STACK_WATCH (self));
+  g_return_if_fail (stack != NULL);
+  g_return_if_fail (!self->polling && self->stack == NULL);
+
+  self->stack = stompy_stack_copy (stack);
+  self->stack_handed = TRUE;
+  if (stack->stack_id != NULL)
+    {
+      g_free (self->stack_ref);
+      self->stack_ref = g_strdup (stack->stack_id);
+    }
+  update_derived (self);
 }
 
 void

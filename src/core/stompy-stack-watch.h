@@ -3,8 +3,8 @@
  * Polls the stack's new events (DescribeStackEvents, newest first, stopping
  * at the newest event already seen) and, when the stack itself changed (a new
  * event of the stack, or on the first look and on refresh), DescribeStacks for
- * its status and outputs. Between looks it waits 2 s, then ×1.5 each time up
- * to 15 s; and it never sends more than STOMPY_STACK_WATCH_MAX_REQUESTS_PER_MINUTE
+ * its status and outputs. Between looks it waits 250 ms, then twice as long
+ * each time up to 15 s (stompy_poll_timer_quick_backoff_ms()); and it never sends more than STOMPY_STACK_WATCH_MAX_REQUESTS_PER_MINUTE
  * requests (both calls counted) in any 60 s, waiting longer when a look would
  * go over. It stops when the stack settles (stompy_stack_state_is_settled()),
  * on a non-transient error, on stop() and on dispose; refresh() looks at once
@@ -42,7 +42,13 @@ StompyStackWatch  *stompy_stack_watch_new               (StompyAwsClient  *clien
 void               stompy_stack_watch_set_timer         (StompyStackWatch            *self,
                                                          const StompyStackWatchTimer *timer,
                                                          gpointer                     user_data);
-/* Looks now and polls until settled. No-op when already polling. */
+/* Before the first start(): the stack as the caller has just described it
+ * (after CreateStack), copied. The first look then comes after the first
+ * delay and sends DescribeStacks only if the stack's events show it moved. */
+void               stompy_stack_watch_set_stack         (StompyStackWatch  *self,
+                                                         const StompyStack *stack);
+/* Looks now (after the first delay when set_stack() handed the stack) and
+ * polls until settled. No-op when already polling. */
 void               stompy_stack_watch_start             (StompyStackWatch *self);
 /* Looks as soon as the rate limit allows, with a fresh DescribeStacks, and
  * polls again from the first delay until settled. */
@@ -78,7 +84,8 @@ StompyStack       *stompy_stack_watch_wait_finish       (StompyStackWatch    *se
                                                          GAsyncResult        *result,
                                                          GError             **error);
 
-/* The wait after look number @poll_index (0-based): 2000 × 1.5^n ms, capped. */
+/* The wait after look number @poll_index (0-based): 250 ms doubling, capped
+ * at 15 s: 250, 500, 1000, 2000, 4000, 8000, 15000… */
 guint              stompy_stack_watch_backoff_ms        (guint poll_index);
 
 G_END_DECLS

@@ -484,6 +484,38 @@ policy_attaches_to (JsonObject               *properties,
 
 /* ------------------------------------------------------------------ parse */
 
+/* json-glib 1.6 turns a lone "\ud800" escape into invalid UTF-8 (found by
+ * fuzzing); the template's text is shown on the page, so refuse it. */
+static gboolean
+node_is_utf8 (JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_VALUE (node))
+    return json_node_get_value_type (node) != G_TYPE_STRING ||
+           g_utf8_validate (json_node_get_string (node), -1, NULL);
+
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        if (!node_is_utf8 (json_array_get_element (array, i)))
+          return FALSE;
+    }
+  else if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *member;
+
+      json_object_iter_init (&iter, json_node_get_object (node));
+      while (json_object_iter_next (&iter, &name, &member))
+        if (!g_utf8_validate (name, -1, NULL) || !node_is_utf8 (member))
+          return FALSE;
+    }
+
+  return TRUE;
+}
+
 StompyTemplate *
 stompy_template_parse (const char  *data,
                        gssize       length,
@@ -503,8 +535,11 @@ stompy_template_parse (const char  *data,
 
   if (!json_parser_load_from_data (parser, data, length, &local_error))
     {
+      /* json-glib quotes the bad bytes, which may not be UTF-8 (found by fuzzing). */
+      g_autofree char *reason = g_utf8_make_valid (local_error->message, -1);
+
       g_set_error (error, STOMPY_ERROR, STOMPY_ERROR_INVALID_INPUT,
-                   "The template is not JSON: %s", local_error->message);
+                   "The template is not JSON: %s", reason);
       return NULL;
     }
 
@@ -515,6 +550,13 @@ stompy_template_parse (const char  *data,
     {
       g_set_error_literal (error, STOMPY_ERROR, STOMPY_ERROR_INVALID_INPUT,
                            "The template is not a CloudFormation template (no Resources object)");
+      return NULL;
+    }
+
+  if (!node_is_utf8 (json_parser_get_root (parser)))
+    {
+      g_set_error_literal (error, STOMPY_ERROR, STOMPY_ERROR_INVALID_INPUT,
+                           "The template has text that is not valid Unicode");
       return NULL;
     }
 
@@ -770,7 +812,9 @@ fetch_send_cb (GObject      *source,
         g_task_return_error (task, g_steal_pointer (&error));
       else
         g_task_return_error (task,
-                             stompy_aws_error_new_full (STOMPY_AWS_ERROR_NETWORK, 0, NULL,
+                             stompy_aws_error_new_full (stompy_http_error_is_certificate (error)
+                                                        ? STOMPY_AWS_ERROR_TLS_CERTIFICATE
+                                                        : STOMPY_AWS_ERROR_NETWORK, 0, NULL,
                                                         error->message, NULL));
       return;
     }

@@ -184,8 +184,16 @@ stompy_xml_parse (const char  *data,
       return NULL;
     }
 
-  /* end_parse() refuses an empty document, so there is a root here. */
-  g_assert (state.root != NULL && state.current == NULL);
+  /* end_parse() refuses an empty document, but not one that is only an XML
+   * declaration, a comment or whitespace after them (found by fuzzing). */
+  if (state.root == NULL)
+    {
+      g_set_error (error, G_MARKUP_ERROR, G_MARKUP_ERROR_EMPTY,
+                   "Document has no root element");
+      return NULL;
+    }
+
+  g_assert (state.current == NULL);
   return state.root;
 }
 

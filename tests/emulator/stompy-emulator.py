@@ -145,6 +145,10 @@ class Emulator:
             return json_response(200, self.stats.to_json())
         if request.method == "GET" and path == "/_emulator/faults":
             return json_response(200, self.faults.to_json())
+        if request.method == "DELETE" and path == "/_emulator/faults":
+            # Faults and skews gone, the rest (state, stats, sessions) kept.
+            self.faults.clear()
+            return json_response(200, {"ok": True})
         if request.method == "POST" and path == "/_emulator/faults":
             try:
                 fault = parse_fault(json.loads(request.body or b"null"))

@@ -478,6 +478,16 @@ class Sts(EmulatorTest):
         self.assertQueryError(self.aws("AKIAEMULATORMGMT0001"), 403, "ExpiredToken")
         self.assertEqual(self.aws("AKIAEMULATORMGMT0001").status, 200)
 
+    def test_clearing_faults_keeps_everything_else(self):
+        self.fault(target="sts:GetCallerIdentity", kind="http500", count=100)
+        self.fault(target="*", kind="skew", skew_seconds=3600)
+        self.assertQueryError(self.aws("AKIAEMULATORMGMT0001"), 500, "InternalFailure")
+        self.control("faults", method="DELETE")
+        self.assertEqual(self.control("faults", method="GET"), {"queued": [], "skews": {}})
+        self.assertEqual(self.aws("AKIAEMULATORMGMT0001").status, 200)
+        # The stats (and the rest) are kept: both requests are counted.
+        self.assertEqual(self.stats()["requests"]["sts:GetCallerIdentity"], 2)
+
     def test_reset_fault_closes_the_connection(self):
         self.fault(target="sts:GetCallerIdentity", kind="reset")
         with self.assertRaises((http.client.RemoteDisconnected, ConnectionError)):
