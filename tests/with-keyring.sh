@@ -29,7 +29,16 @@ for tool in dbus-run-session gnome-keyring-daemon; do
 done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/stompy-keyring.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
+# The document portal (started on the private bus when a GTK program runs) may
+# still have its FUSE mount in the runtime directory: detach it, or rm fails
+# and the directory is left behind.
+cleanup () {
+  if grep -qF " $tmp/runtime/doc " /proc/mounts 2>/dev/null; then
+    fusermount -uz "$tmp/runtime/doc" 2>/dev/null || umount -l "$tmp/runtime/doc" 2>/dev/null || true
+  fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
 mkdir -p "$tmp/home" "$tmp/data" "$tmp/config" "$tmp/cache" "$tmp/state" "$tmp/runtime"
