@@ -7,6 +7,9 @@
 
 #include "stompy-test-ui.h"
 
+#include "stompy-secret-store.h"
+#include "stompy-test-util.h"
+
 void
 stompy_test_ui_init (int    *argc,
                      char ***argv)
@@ -143,4 +146,29 @@ stompy_test_save_png (GtkWidget  *widget,
   g_assert_true (gdk_texture_save_to_png (texture, path));
 
   return TRUE;
+}
+
+void
+stompy_test_reset_world (StompyApplication  *app,
+                         StompyTestEmulator *emulator,
+                         const char         *aws_key_id)
+{
+  StompyApiClient *client = stompy_application_get_api_client (app);
+  g_autoptr(JsonNode) reply = stompy_test_emulator_control (emulator, "reset", "{}");
+  GAsyncResult *result = NULL;
+
+  stompy_onboarding_reset (stompy_application_get_model (app));
+  stompy_application_set_aws_client (app, NULL);
+  stompy_api_client_set_token (client, NULL);
+
+  stompy_secret_store_clear_token_async (stompy_api_client_get_base_url (client), NULL,
+                                         stompy_test_store_result_cb, &result);
+  STOMPY_TEST_SPIN_UNTIL (result != NULL, 60 * G_USEC_PER_SEC);
+  g_assert_true (stompy_secret_store_clear_token_finish (result, NULL));
+  g_clear_object (&result);
+
+  stompy_secret_store_clear_aws_async (aws_key_id, NULL, stompy_test_store_result_cb, &result);
+  STOMPY_TEST_SPIN_UNTIL (result != NULL, 60 * G_USEC_PER_SEC);
+  g_assert_true (stompy_secret_store_clear_aws_finish (result, NULL));
+  g_clear_object (&result);
 }

@@ -54,6 +54,13 @@ gint64    stompy_test_creations              (StompyTestEmulator  *emulator,
  * build's zh_CN catalogue is not there. */
 void      stompy_test_run_zh_cn_subprocess   (const char          *subprocess_path);
 
+/* Every UI test's fresh start: @app's model reset (no saved progress), no AWS
+ * client, no Stompy token in the client or the keyring, no remembered key
+ * @aws_key_id, and @emulator back to its fixtures. */
+void      stompy_test_reset_world            (StompyApplication   *app,
+                                              StompyTestEmulator  *emulator,
+                                              const char          *aws_key_id);
+
 /* The directory STOMPY_SCREENSHOT_DIR names, or NULL when it is unset or empty. */
 const char *stompy_test_screenshot_dir       (void);
 /* Iterates the default main context @iterations times, 2 ms apart, so that a

@@ -108,25 +108,10 @@ model (void)
 static void
 reset_world (void)
 {
+  /* get_app() starts the emulator on first use. */
   StompyApplication *application = get_app ();
-  StompyApiClient *client = stompy_application_get_api_client (application);
-  g_autoptr(JsonNode) reply = stompy_test_emulator_control (emulator, "reset", "{}");
-  GAsyncResult *result = NULL;
 
-  stompy_onboarding_reset (stompy_application_get_model (application));
-  stompy_application_set_aws_client (application, NULL);
-  stompy_api_client_set_token (client, NULL);
-
-  stompy_secret_store_clear_token_async (stompy_api_client_get_base_url (client), NULL,
-                                         stompy_test_store_result_cb, &result);
-  SPIN_UNTIL (result != NULL);
-  g_assert_true (stompy_secret_store_clear_token_finish (result, NULL));
-  g_clear_object (&result);
-
-  stompy_secret_store_clear_aws_async (MGMT_KEY_ID, NULL, stompy_test_store_result_cb, &result);
-  SPIN_UNTIL (result != NULL);
-  g_assert_true (stompy_secret_store_clear_aws_finish (result, NULL));
-  g_clear_object (&result);
+  stompy_test_reset_world (application, emulator, MGMT_KEY_ID);
 }
 
 static void
