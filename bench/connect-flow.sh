@@ -51,7 +51,7 @@ trap 'exit 143' TERM
 
 # shellcheck source=bench/emulator.sh
 . bench/emulator.sh
-bench_emulator_start "$tmp" --delays zero
+bench_emulator_start "$tmp" --delays none
 bench_write_aws_files "$tmp"
 
 export AWS_CONFIG_FILE=$tmp/aws-config AWS_SHARED_CREDENTIALS_FILE=$tmp/aws-credentials

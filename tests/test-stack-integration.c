@@ -697,6 +697,55 @@ test_watch_five_minute_stack (Fixture       *fixture,
   g_array_unref (log.looks);
 }
 
+/* A stack that has already settled when it is handed to the watch (the
+ * emulator with no delay; on AWS a stack that failed at once) cannot move:
+ * its events are read at once, not after the first delay, and its older
+ * events (its own CREATE_IN_PROGRESS) do not make the watch describe it
+ * again — one request in all. */
+static void
+test_watch_settled_stack_read_at_once (Fixture       *fixture,
+                                       gconstpointer  data)
+{
+  g_autofree char *token = stompy_cloudformation_new_client_request_token ();
+  g_autoptr(StompyStackRequest) request = analysaver_request (token);
+  g_autoptr(StompyEnsuredStack) ensured = NULL;
+  g_autoptr(StompyStackWatch) watch = NULL;
+  g_autoptr(StompyStack) stack = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) timings = NULL;
+  g_autoptr(GArray) delays = g_array_new (FALSE, FALSE, sizeof (guint));
+  FakeTimer fake = { 0, };
+  gint64 describes_before, events_before;
+
+  fake.delays = delays;
+  timings = stompy_test_emulator_control (emulator, "timings", "{\"stack_seconds\": 0}");
+  ensured = ensure (fixture, request, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ensured->stack->status, ==, "CREATE_COMPLETE");
+
+  describes_before = stompy_test_emulator_count_requests (emulator,
+                                                          "cloudformation:DescribeStacks");
+  events_before = stompy_test_emulator_count_requests (emulator,
+                                                       "cloudformation:DescribeStackEvents");
+  watch = stompy_stack_watch_new (fixture->client, ensured->stack->stack_id, token, 1);
+  stompy_stack_watch_set_timer (watch, &fake_timer, &fake);
+  stompy_stack_watch_set_stack (watch, ensured->stack);
+  stack = follow (fixture, watch, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (stack->status, ==, "CREATE_COMPLETE");
+  g_assert_true (stompy_stack_watch_get_settled (watch));
+
+  g_assert_cmpuint (delays->len, ==, 1);
+  g_assert_cmpuint (g_array_index (delays, guint, 0), ==, 0);
+  g_assert_cmpint (stompy_test_emulator_count_requests (emulator,
+                                                        "cloudformation:DescribeStackEvents")
+                   - events_before, ==, 1);
+  g_assert_cmpint (stompy_test_emulator_count_requests (emulator, "cloudformation:DescribeStacks")
+                   - describes_before, ==, 0);
+  g_assert_cmpuint (stompy_stack_watch_get_request_count (watch), ==, 1);
+  g_assert_null (fake.source);
+}
+
 /* ------------------------------------------------------------------ cancellation */
 
 static void
@@ -824,6 +873,7 @@ main (int    argc,
   ADD ("/stack/events/paging", test_events_paging);
   ADD ("/stack/watch/request-rate-under-bound", test_watch_rate_bound);
   ADD ("/stack/watch/five-minute-stack-on-the-quick-schedule", test_watch_five_minute_stack);
+  ADD ("/stack/watch/settled-stack-read-at-once", test_watch_settled_stack_read_at_once);
   ADD ("/stack/watch/missing-stack-stops", test_watch_missing_stack);
   ADD ("/stack/cancellation", test_cancellation);
 

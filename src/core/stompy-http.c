@@ -44,7 +44,12 @@ stompy_http_session_new (void)
   session = soup_session_new_with_options ("user-agent", stompy_http_user_agent (),
                                            "timeout", stompy_http_timeout_seconds (),
                                            "idle-timeout", STOMPY_HTTP_IDLE_TIMEOUT_SECONDS,
-                                           "max-conns-per-host", 2,
+                                           /* One kept-alive connection per endpoint:
+                                            * calls to one service queue (each takes
+                                            * milliseconds) rather than open another
+                                            * TCP and TLS handshake when two overlap,
+                                            * as two stacks followed at once do. */
+                                           "max-conns-per-host", 1,
                                            NULL);
   stompy_http_add_logger (session);
   return session;

@@ -372,15 +372,21 @@ events_cb (GObject      *source,
       return;
     }
 
-  /* Newest first, in front of what we had. */
+  /* Newest first: the stack's own newest event says where it is now; an
+   * older one (its CREATE_IN_PROGRESS beside a CREATE_COMPLETE) says nothing. */
   for (guint i = 0; i < fresh->len; i++)
     {
       StompyStackEvent *event = g_ptr_array_index (fresh, i);
 
-      if (stompy_stack_event_is_stack (event) &&
-          (self->stack == NULL || g_strcmp0 (event->resource_status, self->stack->status) != 0))
-        stack_moved = TRUE;
+      if (stompy_stack_event_is_stack (event))
+        {
+          stack_moved = self->stack == NULL ||
+                        g_strcmp0 (event->resource_status, self->stack->status) != 0;
+          break;
+        }
     }
+
+  /* Newest first, in front of what we had. */
   for (guint i = fresh->len; i > 0; i--)
     g_ptr_array_insert (self->events, 0, g_ptr_array_steal_index (fresh, i - 1));
 
@@ -474,12 +480,19 @@ stompy_stack_watch_start (StompyStackWatch *self)
   self->poll_index = 0;
   if (self->stack_handed)
     {
-      /* The caller has just described the stack: the first look waits the
-       * first delay and asks only for events, unless the stack moved. */
+      /* The caller has just described the stack: the first look asks only
+       * for events, unless the stack moved. A stack still in progress will
+       * not have moved yet, so that look waits the first delay; one already
+       * settled will not move at all, so its events are read at once. */
       self->stack_handed = FALSE;
       self->describe_needed = FALSE;
       if (self->timer_handle == NULL && !self->in_flight)
-        schedule_look (self, (gint64) stompy_stack_watch_backoff_ms (self->poll_index++) * 1000);
+        {
+          if (self->stack != NULL && stompy_stack_state_is_settled (self->stack->state))
+            schedule_look (self, 0);
+          else
+            schedule_look (self, (gint64) stompy_stack_watch_backoff_ms (self->poll_index++) * 1000);
+        }
       return;
     }
   self->describe_needed = TRUE;
