@@ -8,7 +8,8 @@
 # bucket, both role stacks, Connect, Stompy's checks followed to the end), from an empty state
 # and a fresh emulator state each run. Baseline: bench/aws-cli-flow.sh, the same AWS and Stompy
 # calls with Debian's aws CLI and curl (installed by that script if missing). Both against one
-# emulator started with --delays zero (a stack takes 0.3 s, Stompy's checks settle at once).
+# emulator started with --delays none (the issue's "delays set to zero": stacks complete, and
+# Stompy's checks settle, the moment they are asked for).
 # Goal (issue #7): ours ≤ 1/20 of the aws CLI's wall time (medians).
 #
 # Also printed, from the emulator's GET /_emulator/stats of our last run: the HTTP requests per

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "stompy-test-emulator.h"
+#include "stompy-test-util.h"
 
 #include <gio/gio.h>
 #include <signal.h>
@@ -112,6 +113,7 @@ stompy_test_emulator_start (void)
   StompyTestEmulator *self;
   const char *python = g_getenv ("STOMPY_PYTHON");
   const char *script = g_getenv ("STOMPY_EMULATOR");
+  char time_scale[G_ASCII_DTOSTR_BUF_SIZE];
   guint64 port;
   char *end = NULL;
 
@@ -125,11 +127,14 @@ stompy_test_emulator_start (void)
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                         G_SUBPROCESS_FLAGS_STDIN_PIPE);
 
+  /* A slowed build (sanitizers) slows the simulated world alike. */
+  g_ascii_dtostr (time_scale, sizeof time_scale, stompy_test_time_scale ());
   self = g_new0 (StompyTestEmulator, 1);
   self->process = g_subprocess_launcher_spawn (launcher, &error,
                                                python, script,
                                                "--port", "0",
                                                "--delays", "zero",
+                                               "--time-scale", time_scale,
                                                "--exit-with-stdin",
                                                NULL);
   if (self->process == NULL)

@@ -3,6 +3,15 @@
 
 #include "stompy-test-util.h"
 
+double
+stompy_test_time_scale (void)
+{
+  const char *value = g_getenv ("STOMPY_TEST_TIME_SCALE");
+  double scale = value != NULL ? g_ascii_strtod (value, NULL) : 1.0;
+
+  return scale >= 1.0 ? scale : 1.0;
+}
+
 void
 stompy_test_store_result_cb (GObject      *source,
                              GAsyncResult *result,

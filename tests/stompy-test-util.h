@@ -16,6 +16,11 @@ G_BEGIN_DECLS
 /* Longest wait for one asynchronous step before the test fails. */
 #define STOMPY_TEST_WAIT_SECONDS 60
 
+/* How many times slower than in a normal build the code under test runs: $STOMPY_TEST_TIME_SCALE
+ * (the sanitizer build sets it), else 1. A test multiplies by it the emulator's durations that
+ * must outlast some of the app's own work (a stack still in progress when the app looks). */
+double                stompy_test_time_scale             (void);
+
 /* A GAsyncReadyCallback storing a reference to the result in *(GAsyncResult **) @slot. */
 void                  stompy_test_store_result_cb        (GObject       *source,
                                                           GAsyncResult  *result,

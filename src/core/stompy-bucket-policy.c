@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "stompy-bucket-policy.h"
+#include "stompy-json-utf8.h"
 #include "stompy-error.h"
 
 #define POLICY_VERSION "2012-10-17"
@@ -442,38 +443,6 @@ document_allows_delivery (JsonObject             *document,
   return TRUE;
 }
 
-/* json-glib 1.6 turns a lone "\ud800" escape into invalid UTF-8 (found by
- * fuzzing): a policy holding one could not be written back as JSON. */
-static gboolean
-node_is_utf8 (JsonNode *node)
-{
-  if (JSON_NODE_HOLDS_VALUE (node))
-    return json_node_get_value_type (node) != G_TYPE_STRING ||
-           g_utf8_validate (json_node_get_string (node), -1, NULL);
-
-  if (JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *array = json_node_get_array (node);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        if (!node_is_utf8 (json_array_get_element (array, i)))
-          return FALSE;
-    }
-  else if (JSON_NODE_HOLDS_OBJECT (node))
-    {
-      JsonObjectIter iter;
-      const char *name;
-      JsonNode *member;
-
-      json_object_iter_init (&iter, json_node_get_object (node));
-      while (json_object_iter_next (&iter, &name, &member))
-        if (!g_utf8_validate (name, -1, NULL) || !node_is_utf8 (member))
-          return FALSE;
-    }
-
-  return TRUE;
-}
-
 static JsonNode *
 parse_policy (const char  *text,
               GError     **error)
@@ -500,7 +469,7 @@ parse_policy (const char  *text,
       return NULL;
     }
 
-  if (!node_is_utf8 (root))
+  if (!stompy_json_node_is_utf8 (root))
     {
       g_set_error (error, STOMPY_ERROR, STOMPY_ERROR_INVALID_INPUT,
                    "The bucket policy has text that is not valid Unicode");

@@ -12,6 +12,7 @@
 
 #include "stompy-error.h"
 #include "stompy-http.h"
+#include "stompy-json-utf8.h"
 #include "stompy-template.h"
 
 #define READ_CHUNK_SIZE (64 * 1024)
@@ -484,38 +485,6 @@ policy_attaches_to (JsonObject               *properties,
 
 /* ------------------------------------------------------------------ parse */
 
-/* json-glib 1.6 turns a lone "\ud800" escape into invalid UTF-8 (found by
- * fuzzing); the template's text is shown on the page, so refuse it. */
-static gboolean
-node_is_utf8 (JsonNode *node)
-{
-  if (JSON_NODE_HOLDS_VALUE (node))
-    return json_node_get_value_type (node) != G_TYPE_STRING ||
-           g_utf8_validate (json_node_get_string (node), -1, NULL);
-
-  if (JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *array = json_node_get_array (node);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        if (!node_is_utf8 (json_array_get_element (array, i)))
-          return FALSE;
-    }
-  else if (JSON_NODE_HOLDS_OBJECT (node))
-    {
-      JsonObjectIter iter;
-      const char *name;
-      JsonNode *member;
-
-      json_object_iter_init (&iter, json_node_get_object (node));
-      while (json_object_iter_next (&iter, &name, &member))
-        if (!g_utf8_validate (name, -1, NULL) || !node_is_utf8 (member))
-          return FALSE;
-    }
-
-  return TRUE;
-}
-
 StompyTemplate *
 stompy_template_parse (const char  *data,
                        gssize       length,
@@ -553,7 +522,7 @@ stompy_template_parse (const char  *data,
       return NULL;
     }
 
-  if (!node_is_utf8 (json_parser_get_root (parser)))
+  if (!stompy_json_node_is_utf8 (json_parser_get_root (parser)))
     {
       g_set_error_literal (error, STOMPY_ERROR, STOMPY_ERROR_INVALID_INPUT,
                            "The template has text that is not valid Unicode");

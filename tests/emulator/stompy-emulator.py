@@ -44,7 +44,7 @@ DELAYS = {
     # keeps a stack in progress for 0.3 s so that the UI tests can see progress.
     "none": {"verification": 0, "stack": 0, "delivery": 0},
 }
-TIMING_NAMES = ("stack_seconds", "delivery_seconds")
+TIMING_NAMES = ("stack_seconds", "delivery_seconds", "verification_seconds")
 
 
 class Accounts:
@@ -62,9 +62,13 @@ class Accounts:
 
 
 class Emulator:
-    def __init__(self, accounts, delays):
+    def __init__(self, accounts, delays, time_scale=1.0):
         self.accounts = accounts
         self.delays = delays
+        # Every duration of the simulated world (stacks, deliveries, Stompy's checks) is
+        # multiplied by this: a sanitizer build of the app runs several times slower, and a
+        # stack must still be in progress when the slowed app first looks at it.
+        self.time_scale = time_scale
         self.template_file = lambda path: template_file(accounts, path)
         self.faults = Faults()
         self.stats = Stats()
@@ -78,6 +82,9 @@ class Emulator:
         self.timings = {}
 
     def delay(self, name, stack_name=None):
+        return self.unscaled_delay(name, stack_name) * self.time_scale
+
+    def unscaled_delay(self, name, stack_name=None):
         with self.state_lock:
             if name == "stack" and stack_name in self.timings.get("stacks", {}):
                 return self.timings["stacks"][stack_name]
@@ -385,6 +392,8 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=0, help="port (0: a free one)")
     parser.add_argument("--accounts", default=os.path.join(HERE, "accounts.json"))
     parser.add_argument("--delays", choices=sorted(DELAYS), default="normal")
+    parser.add_argument("--time-scale", type=float, default=1.0,
+                        help="multiply every stack, delivery and check duration (>= 1)")
     parser.add_argument("--exit-with-stdin", action="store_true",
                         help="stop when standard input reaches end of file (the parent died)")
     args = parser.parse_args(argv)
@@ -393,7 +402,9 @@ def main(argv=None):
         parser.error(f"--host must be a loopback address, not {args.host}")
     host = "127.0.0.1" if args.host == "localhost" else args.host
 
-    emulator = Emulator(Accounts(args.accounts), args.delays)
+    if args.time_scale < 1:
+        parser.error("--time-scale must be at least 1")
+    emulator = Emulator(Accounts(args.accounts), args.delays, args.time_scale)
     Handler.emulator = emulator
     if ":" in host:
         Server.address_family = socket.AF_INET6

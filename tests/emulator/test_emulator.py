@@ -710,6 +710,15 @@ class StompyApi(EmulatorTest):
         self.assertEqual(reply.status, 200)
         self.assertEqual(self.stats()["creations"], {"stompy:aws_account": 1})
 
+    def test_verification_duration_control(self):
+        token = self.sign_in()
+        self.control("timings", {"verification_seconds": 30})
+        body = connect_body("456789012345", products=["spotainer"])
+        self.assertEqual(self.api("POST", "/aws/accounts", body, token=token).status, 201)
+        state = self.api("GET", "/aws/accounts/456789012345", token=token).json()
+        self.assertEqual(state["status"], "verifying")
+        self.assertEqual([c["status"] for c in state["checks"]], ["pending"])
+
     def test_spotainer_only_is_connected(self):
         token = self.sign_in()
         body = connect_body("456789012345", products=["spotainer"])
@@ -1589,6 +1598,37 @@ class CloudFormation(EmulatorTest):
         time.sleep(0.5)
         self.assertEqual(self.status(), "CREATE_IN_PROGRESS")
         self.assertEqual(self.raw("POST", "/_emulator/timings", b'{"nope": 1}').status, 400)
+
+    def use_emulator(self, *args):
+        """Points this test's requests at a new emulator started with @args."""
+        global PORT
+        proc, port = start_emulator(*args)
+        saved = PORT
+
+        def stop():
+            global PORT
+            PORT = saved
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(10)
+            proc.stdout.close()
+        self.addCleanup(stop)
+        PORT = port
+
+    def test_delays_none_completes_at_once(self):
+        self.use_emulator("--delays", "none")
+        self.assertEqual(self.cfn("CreateStack", analysaver_params()).status, 200)
+        self.assertEqual(self.status(), "CREATE_COMPLETE")
+
+    def test_time_scale_slows_the_world(self):
+        # --delays zero: a 0.3 s stack, 20 times longer here.
+        self.use_emulator("--delays", "zero", "--time-scale", "20")
+        self.assertEqual(self.cfn("CreateStack", analysaver_params()).status, 200)
+        time.sleep(1)
+        self.assertEqual(self.status(), "CREATE_IN_PROGRESS")
+        proc = subprocess.run([sys.executable, EMULATOR, "--time-scale", "0.5"],
+                              capture_output=True, timeout=10)
+        self.assertEqual(proc.returncode, 2)
+        self.assertIn(b"--time-scale must be at least 1", proc.stderr)
 
     def test_missing_stack(self):
         self.assertCfnError(self.cfn("DescribeStacks", {"StackName": "Nope"}), "ValidationError",
