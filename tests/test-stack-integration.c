@@ -630,6 +630,33 @@ test_watch_rate_bound (Fixture       *fixture,
   g_array_unref (log.looks);
 }
 
+/* Creates the AnalySaver stack with @timings (the emulator's) and hands it,
+ * as ensure_stack() described it (@status), to a new watch on @fake's clock,
+ * as the CLI does. */
+static StompyStackWatch *
+handed_watch (Fixture    *fixture,
+              const char *timings,
+              FakeTimer  *fake,
+              const char *status)
+{
+  g_autofree char *token = stompy_cloudformation_new_client_request_token ();
+  g_autoptr(StompyStackRequest) request = analysaver_request (token);
+  g_autoptr(StompyEnsuredStack) ensured = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  StompyStackWatch *watch;
+
+  reply = stompy_test_emulator_control (emulator, "timings", timings);
+  ensured = ensure (fixture, request, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ensured->stack->status, ==, status);
+
+  watch = stompy_stack_watch_new (fixture->client, ensured->stack->stack_id, token, 1);
+  stompy_stack_watch_set_timer (watch, &fake_timer, fake);
+  stompy_stack_watch_set_stack (watch, ensured->stack);
+  return watch;
+}
+
 /* A 5-minute stack (3 s of real time at 100× fake time), handed to the watch
  * as ensure_stack() described it, as the CLI does: the quick start's first
  * look 250 ms in, no DescribeStacks until the stack moves, every wait exactly
@@ -639,13 +666,9 @@ static void
 test_watch_five_minute_stack (Fixture       *fixture,
                               gconstpointer  data)
 {
-  g_autofree char *token = stompy_cloudformation_new_client_request_token ();
-  g_autoptr(StompyStackRequest) request = analysaver_request (token);
-  g_autoptr(StompyEnsuredStack) ensured = NULL;
   g_autoptr(StompyStackWatch) watch = NULL;
   g_autoptr(StompyStack) stack = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) timings = NULL;
   g_autoptr(GArray) delays = g_array_new (FALSE, FALSE, sizeof (guint));
   FakeTimer fake = { 0, };
   RateLog log = { &fake, g_array_new (FALSE, FALSE, sizeof (gint64)), 0 };
@@ -654,17 +677,11 @@ test_watch_five_minute_stack (Fixture       *fixture,
 
   fake.slowdown = 100;
   fake.delays = delays;
-  timings = stompy_test_emulator_control (emulator, "timings", "{\"stack_seconds\": 3}");
-  ensured = ensure (fixture, request, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (ensured->stack->status, ==, "CREATE_IN_PROGRESS");
-
+  watch = handed_watch (fixture, "{\"stack_seconds\": 3}", &fake, "CREATE_IN_PROGRESS");
+  /* Handing the stack over sent nothing: the watch starts when followed. */
   emulator_before = cfn_poll_requests ();
   describes_before = stompy_test_emulator_count_requests (emulator,
                                                           "cloudformation:DescribeStacks");
-  watch = stompy_stack_watch_new (fixture->client, ensured->stack->stack_id, token, 1);
-  stompy_stack_watch_set_timer (watch, &fake_timer, &fake);
-  stompy_stack_watch_set_stack (watch, ensured->stack);
   g_signal_connect (watch, "changed", G_CALLBACK (rate_changed_cb), &log);
   stack = follow (fixture, watch, &error);
   g_assert_no_error (error);
@@ -706,30 +723,19 @@ static void
 test_watch_settled_stack_read_at_once (Fixture       *fixture,
                                        gconstpointer  data)
 {
-  g_autofree char *token = stompy_cloudformation_new_client_request_token ();
-  g_autoptr(StompyStackRequest) request = analysaver_request (token);
-  g_autoptr(StompyEnsuredStack) ensured = NULL;
   g_autoptr(StompyStackWatch) watch = NULL;
   g_autoptr(StompyStack) stack = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) timings = NULL;
   g_autoptr(GArray) delays = g_array_new (FALSE, FALSE, sizeof (guint));
   FakeTimer fake = { 0, };
   gint64 describes_before, events_before;
 
   fake.delays = delays;
-  timings = stompy_test_emulator_control (emulator, "timings", "{\"stack_seconds\": 0}");
-  ensured = ensure (fixture, request, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (ensured->stack->status, ==, "CREATE_COMPLETE");
-
+  watch = handed_watch (fixture, "{\"stack_seconds\": 0}", &fake, "CREATE_COMPLETE");
   describes_before = stompy_test_emulator_count_requests (emulator,
                                                           "cloudformation:DescribeStacks");
   events_before = stompy_test_emulator_count_requests (emulator,
                                                        "cloudformation:DescribeStackEvents");
-  watch = stompy_stack_watch_new (fixture->client, ensured->stack->stack_id, token, 1);
-  stompy_stack_watch_set_timer (watch, &fake_timer, &fake);
-  stompy_stack_watch_set_stack (watch, ensured->stack);
   stack = follow (fixture, watch, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (stack->status, ==, "CREATE_COMPLETE");
