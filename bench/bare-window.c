@@ -3,8 +3,9 @@
  * It starts the way Stompy Connect does (an AdwApplication with G_APPLICATION_DEFAULT_FLAGS,
  * an AdwApplicationWindow of the same default size with a header bar), so that the ratio of
  * the two measures what the app adds on top of the toolkit. With STOMPY_BENCH_FIRST_FRAME=1
- * it prints "first-frame-us <g_get_real_time()> cpu-us <user + system time of all its threads>"
- * once, after its first frame is painted, exactly as the app does.
+ * it prints "mapped-us <g_get_real_time()> cpu-us <user + system time of all its threads>"
+ * once its toplevel surface is mapped, and the same line beginning with "first-frame-us" once
+ * its first frame is painted, exactly as the app does.
  */
 
 #include <adwaita.h>
@@ -12,18 +13,37 @@
 #include <sys/resource.h>
 
 static void
-after_paint_cb (GdkFrameClock *frame_clock,
-                gpointer       user_data)
+print_checkpoint (const char *what)
 {
   struct rusage usage = { 0, };
 
   getrusage (RUSAGE_SELF, &usage);
-  printf ("first-frame-us %" G_GINT64_FORMAT " cpu-us %" G_GINT64_FORMAT "\n",
+  printf ("%s %" G_GINT64_FORMAT " cpu-us %" G_GINT64_FORMAT "\n",
+          what,
           g_get_real_time (),
           (gint64) (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * G_USEC_PER_SEC
           + usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
   fflush (stdout);
+}
+
+static void
+after_paint_cb (GdkFrameClock *frame_clock,
+                gpointer       user_data)
+{
+  print_checkpoint ("first-frame-us");
   g_signal_handlers_disconnect_by_func (frame_clock, after_paint_cb, user_data);
+}
+
+static void
+surface_mapped_cb (GdkSurface *surface,
+                   GParamSpec *pspec,
+                   gpointer    user_data)
+{
+  if (!gdk_surface_get_mapped (surface))
+    return;
+
+  print_checkpoint ("mapped-us");
+  g_signal_handlers_disconnect_by_func (surface, surface_mapped_cb, user_data);
 }
 
 static void
@@ -33,6 +53,8 @@ realize_cb (GtkWidget *window,
   GdkFrameClock *frame_clock = gtk_widget_get_frame_clock (window);
 
   g_signal_connect (frame_clock, "after-paint", G_CALLBACK (after_paint_cb), NULL);
+  g_signal_connect (gtk_native_get_surface (GTK_NATIVE (window)), "notify::mapped",
+                    G_CALLBACK (surface_mapped_cb), NULL);
 }
 
 static void

@@ -1,22 +1,26 @@
 #!/usr/bin/env bash
-# Startup benchmark: time from launch to the first painted frame, and resident memory 2 s after
-# launch, of Stompy Connect against a bare libadwaita window (bench/bare-window.c) built here
-# with the same toolkit. Both run BENCH_RUNS times (default 10, after one discarded warm-up
-# launch each), alternating, under one Xvfb and one private D-Bus session; the medians and
-# their ratios are printed as a markdown table for the README and kept in bench/results/.
+# Startup benchmark: time from launch to the window mapped and to the first painted frame, and
+# resident memory 2 s after launch, of Stompy Connect against a bare libadwaita window
+# (bench/bare-window.c) built here with the same toolkit. Both run BENCH_RUNS times (default 10,
+# after one discarded warm-up launch each), alternating, under one Xvfb and one private D-Bus
+# session; the medians and their ratios are printed as a markdown table for the README and kept
+# in bench/results/.
 #
 # Protocol: each program is started with STOMPY_BENCH_FIRST_FRAME=1 and prints
-# "first-frame-us <g_get_real_time()> cpu-us <processor time>" after its first frame; the
-# launch time is taken from bash's EPOCHREALTIME (the same clock, microseconds) in the child
+# "mapped-us <g_get_real_time()> cpu-us <processor time>" when its toplevel GdkSurface becomes
+# mapped (issue #7's "window mapped"), then "first-frame-us <g_get_real_time()> cpu-us
+# <processor time>" after its first painted frame (stricter: the page is laid out and drawn);
+# the launch time is taken from bash's EPOCHREALTIME (the same clock, microseconds) in the child
 # just before exec. The processor time (user + system, all threads, from getrusage) spent
-# until the first frame is reported beside the wall-clock time: it hardly moves when other
+# until each point is reported beside the wall-clock time: it hardly moves when other
 # work shares the machine, which the wall-clock time does.
 #
 # The app runs against the local emulator, with an empty state directory per launch, in-memory
 # GSettings and libsecret's file backend on a throw-away file (no keyring daemon, no user data).
 #
 # Environment: BENCH_RUNS, BENCH_BUILD (build directory, default build), BENCH_RSS_DELAY_S (2),
-# BENCH_APP (the program measured against the bare window, default BENCH_BUILD/src/stompy-connect).
+# BENCH_APP (the program measured against the bare window, default BENCH_BUILD/src/stompy-connect),
+# BENCH_SMAPS_DIR (if set, /proc/PID/smaps of each launch is copied there when RSS is read).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -118,11 +122,12 @@ export SECRET_FILE_TEST_PASSWORD=bench
 export LC_ALL=C.UTF-8
 unset LANGUAGE
 
-# launch NAME PROGRAM N: one launch; appends "NAME first_frame_us cpu_us rss_kb" to results.
+# launch NAME PROGRAM N: one launch; appends
+# "NAME first_frame_us cpu_us rss_kb mapped_us mapped_cpu_us" to results.
 launch () {
   local name=$1 program=$2 n=$3
   local out=$tmp/$name-$n.out state=$tmp/state-$name-$n
-  local pid start line first cpu rss now
+  local pid start line first cpu rss now mapped mapped_cpu
 
   mkdir -p "$state"
   mkfifo "$out"
@@ -134,8 +139,12 @@ launch () {
   exec 6< "$out"
 
   first=
+  mapped=
   while IFS= read -r -t 60 line <&6; do
-    if [[ "$line" =~ ^first-frame-us\ ([0-9]+)\ cpu-us\ ([0-9]+)$ ]]; then
+    if [[ "$line" =~ ^mapped-us\ ([0-9]+)\ cpu-us\ ([0-9]+)$ ]]; then
+      mapped=${BASH_REMATCH[1]}
+      mapped_cpu=${BASH_REMATCH[2]}
+    elif [[ "$line" =~ ^first-frame-us\ ([0-9]+)\ cpu-us\ ([0-9]+)$ ]]; then
       first=${BASH_REMATCH[1]}
       cpu=${BASH_REMATCH[2]}
       break
@@ -147,6 +156,12 @@ launch () {
     kill "$pid" 2>/dev/null || true
     exit 1
   fi
+  # A surface is mapped before anything is drawn on it.
+  if [ -z "$mapped" ]; then
+    echo "bench: $name (launch $n) drew a frame but reported no mapped window" >&2
+    kill "$pid" 2>/dev/null || true
+    exit 1
+  fi
   start=$(cat "$out.start")
 
   # Memory is read at a fixed time after launch, when startup work has settled.
@@ -155,6 +170,11 @@ launch () {
     sleep "$(printf '0.%06d' $(( start + rss_delay_us - now )))"
   fi
   rss=$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$pid/status" 2>/dev/null || true)
+  # Where the memory is, mapping by mapping, for a comparison of the two programs.
+  if [ -n "${BENCH_SMAPS_DIR:-}" ]; then
+    mkdir -p "$BENCH_SMAPS_DIR"
+    cp "/proc/$pid/smaps" "$BENCH_SMAPS_DIR/$name-$n.smaps" 2>/dev/null || true
+  fi
   if [ -z "$rss" ]; then
     echo "bench: $name (launch $n) exited before its memory was read:" >&2
     sed -n '1,20p' "$out.err" >&2
@@ -164,7 +184,7 @@ launch () {
   wait "$pid" 2>/dev/null || true
   exec 6<&-
 
-  echo "$name $(( first - start )) $cpu $rss" >> "$tmp/results"
+  echo "$name $(( first - start )) $cpu $rss $(( mapped - start )) $mapped_cpu" >> "$tmp/results"
 }
 
 for n in $(seq 0 "$runs"); do
@@ -180,24 +200,35 @@ version=$(sed -n "s/^ *version: *'\([^']*\)'.*/\1/p" meson.build | head -n 1)
 python3 - "$tmp/results" "$runs" "$version" <<'PY' | tee "bench/results/startup-$(date -u +%Y%m%dT%H%M%SZ).md"
 import statistics, sys
 path, runs, version = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-data = {"app": ([], [], []), "bare": ([], [], [])}
+# Per program: wall-clock and processor time to the mapped window and to the first frame, RSS.
+keys = ("mapped", "mapped_cpu", "first", "cpu", "rss")
+data = {name: {key: [] for key in keys} for name in ("app", "bare")}
 for line in open(path):
-    name, first_us, cpu_us, rss_kb = line.split()
-    data[name][0].append(int(first_us) / 1000)
-    data[name][1].append(int(cpu_us) / 1000)
-    data[name][2].append(int(rss_kb) / 1024)
-app_t, app_c, app_m = (statistics.median(v) for v in data["app"])
-bare_t, bare_c, bare_m = (statistics.median(v) for v in data["bare"])
-for label, i, fmt in (("first frame, ms", 0, "{:.0f}"), ("processor time to the first frame, ms", 1, "{:.0f}"),
-                      ("RSS at 2 s, MiB", 2, "{:.1f}")):
+    name, first_us, cpu_us, rss_kb, mapped_us, mapped_cpu_us = line.split()
+    row = data[name]
+    row["first"].append(int(first_us) / 1000)
+    row["cpu"].append(int(cpu_us) / 1000)
+    row["rss"].append(int(rss_kb) / 1024)
+    row["mapped"].append(int(mapped_us) / 1000)
+    row["mapped_cpu"].append(int(mapped_cpu_us) / 1000)
+med = {name: {key: statistics.median(v) for key, v in row.items()} for name, row in data.items()}
+app, bare = med["app"], med["bare"]
+for label, key, fmt in (("window mapped, ms", "mapped", "{:.0f}"),
+                        ("processor time to the window mapped, ms", "mapped_cpu", "{:.0f}"),
+                        ("first frame, ms", "first", "{:.0f}"),
+                        ("processor time to the first frame, ms", "cpu", "{:.0f}"),
+                        ("RSS at 2 s, MiB", "rss", "{:.1f}")):
     for name in ("app", "bare"):
         print(f"Raw {label}, {name} (launch order): "
-              + " ".join(fmt.format(v) for v in data[name][i]))
+              + " ".join(fmt.format(v) for v in data[name][key]))
 print()
-print("| Build | Launches | First frame (median) | CPU to first frame | RSS at 2 s (median) "
-      "| Bare libadwaita window | Ratio time | Ratio CPU | RSS difference |")
-print("|---|---|---|---|---|---|---|---|---|")
-print(f"| Stompy Connect {version} | {runs} | {app_t:.0f} ms | {app_c:.0f} ms | {app_m:.1f} MiB "
-      f"| {bare_t:.0f} ms, CPU {bare_c:.0f} ms, {bare_m:.1f} MiB | {app_t / bare_t:.2f}× "
-      f"| {app_c / bare_c:.2f}× | {app_m - bare_m:+.1f} MiB |")
+print("Medians of", runs, "launches of each; app / bare (ratio).")
+print()
+print("| Build | Window mapped | CPU to mapped | First frame | CPU to first frame | RSS at 2 s |")
+print("|---|---|---|---|---|---|")
+def cell(key, unit="ms"):
+    return f"{app[key]:.0f} / {bare[key]:.0f} {unit} ({app[key] / bare[key]:.2f}×)"
+rss = f"{app['rss']:.1f} / {bare['rss']:.1f} MiB ({app['rss'] - bare['rss']:+.1f} MiB)"
+print(f"| Stompy Connect {version} | {cell('mapped')} | {cell('mapped_cpu')} | {cell('first')} "
+      f"| {cell('cpu')} | {rss} |")
 PY

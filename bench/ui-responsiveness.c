@@ -14,14 +14,17 @@
  *    60 Hz when nothing stalls).
  * Each gap is charged to the step the driver is in. The driver never sleeps: it iterates the
  * context blocking (the 1 ms probe wakes it), so it adds no gap of its own beyond the widget
- * calls a user's click would make. The window's construction is not measured here (that is
- * bench/startup.sh); the probes start once it has drawn its first frame.
+ * calls a user's click would make. Like a user, it reads a page for a moment (BENCH_THINK_MS,
+ * 500 ms) before acting on it: the window may use that time, and the probes measure it too.
+ * The window's construction is not measured here (that is bench/startup.sh); the probes start
+ * once it has drawn its first frame.
  *
  * A loop gap is also given less the time the thread waited for a CPU (/proc/thread-self/
  * schedstat), since the machine may be shared: the "own" stall. Prints, per step and overall,
  * max and p99 of the loop gaps (wall and own) and of the frame intervals, and the worst step;
- * on standard error the window's widget counts at each step and each own stall over 30 ms with
- * its times. Exits 0 either way (a benchmark, not a test); aborts if the flow itself fails.
+ * on standard error the window's widget counts at each step (and per page at the end) and each
+ * own stall over 30 ms (BENCH_STALL_MS) with its times and what the frame clock did in it.
+ * Exits 0 either way (a benchmark, not a test); aborts if the flow itself fails.
  */
 #include "config.h"
 
@@ -55,8 +58,13 @@
 #define NEW_REPORT   "stompy-bench-cur"
 #define TIMEOUT_US   (120 * G_USEC_PER_SEC)
 #define GOAL_US      (50 * 1000)
-/* Own stalls longer than this are named on standard error, with their times. */
-#define STALL_REPORT_US (30 * 1000)
+/* Own stalls longer than this are named on standard error, with their times
+ * (BENCH_STALL_MS=N to name shorter ones too). */
+static gint64 stall_report_us = 30 * 1000;
+/* How long the user reads what the window shows before each action (BENCH_THINK_MS, 500 by
+ * default; 0 for a driver that acts as soon as it can, as before 2026-11-26). The probes run on
+ * meanwhile: whatever the window does then is measured like the rest. */
+static gint64 think_us = 500 * 1000;
 
 /* ------------------------------------------------------------------ probes */
 
@@ -163,6 +171,46 @@ enter_step (const char *name)
     }
 }
 
+/* Where a gap went: the frame clock's phases that ran inside it (µs). "layout" is the style
+ * validation, measuring and allocating of a frame, "paint" its snapshot and rendering (with the
+ * GL renderer, also the wait for the rasterizer: with Mesa's llvmpipe under Xvfb a frame of a
+ * bare 1000×900 libadwaita window takes about 28 ms); "other" is handlers and idles, and any
+ * measuring done outside a frame's layout phase. */
+static gint64 phase_start_us;
+static gint64 gap_layout_us, gap_paint_us;
+static guint gap_frames;
+
+static void
+before_paint_cb (GdkFrameClock *clock,
+                 gpointer       user_data)
+{
+  phase_start_us = g_get_monotonic_time ();
+}
+
+/* Run after GTK's own handlers (connected after), so each runs when GTK has done that phase. */
+static void
+layout_done_cb (GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (phase_start_us != 0)
+    gap_layout_us += now - phase_start_us;
+  phase_start_us = now;
+}
+
+static void
+paint_done_cb (GdkFrameClock *clock,
+               gpointer       user_data)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (phase_start_us != 0)
+    gap_paint_us += now - phase_start_us;
+  phase_start_us = 0;
+  gap_frames++;
+}
+
 static gboolean
 probe_cb (gpointer user_data)
 {
@@ -177,10 +225,15 @@ probe_cb (gpointer user_data)
       g_array_append_val (current->loop_gaps, gap);
       g_array_append_val (current->own_gaps, own);
       /* Where to look in a profile (perf record -k CLOCK_MONOTONIC: the same clock). */
-      if (own > STALL_REPORT_US)
-        g_printerr ("bench: stall of %.1f ms (own %.1f ms) from %.6f to %.6f s in “%s”\n",
-                    gap / 1000.0, own / 1000.0, last_probe_us / 1e6, now / 1e6, current->name);
+      if (own > stall_report_us)
+        g_printerr ("bench: stall of %.1f ms (own %.1f ms) from %.6f to %.6f s in “%s”: "
+                    "%u frames, layout %.1f ms, paint %.1f ms, other %.1f ms\n",
+                    gap / 1000.0, own / 1000.0, last_probe_us / 1e6, now / 1e6, current->name,
+                    gap_frames, gap_layout_us / 1000.0, gap_paint_us / 1000.0,
+                    MAX (gap - gap_layout_us - gap_paint_us, 0) / 1000.0);
     }
+  gap_layout_us = gap_paint_us = 0;
+  gap_frames = 0;
   last_probe_us = now;
   last_wait_us = wait;
   return G_SOURCE_CONTINUE;
@@ -287,6 +340,8 @@ print_figures (void)
            max / 1000.0, worst_step ? worst_step : "-", p99 / 1000.0, omax / 1000.0,
            worst_own_step ? worst_own_step : "-", op99 / 1000.0, fmax / 1000.0, fp99 / 1000.0,
            max <= GOAL_US ? "met" : "NOT met", omax <= GOAL_US ? "met" : "NOT met");
+  g_print ("Driver: %" G_GINT64_FORMAT " ms read before each action (BENCH_THINK_MS); renderer: %s\n",
+           think_us / 1000, g_getenv ("GSK_RENDERER") ? g_getenv ("GSK_RENDERER") : "GTK's default");
   {
     double load[3];
 
@@ -296,6 +351,14 @@ print_figures (void)
 }
 
 /* ------------------------------------------------------------------ the flow */
+
+static void
+think (void)
+{
+  gint64 until = g_get_monotonic_time () + think_us;
+
+  RUN_UNTIL (g_get_monotonic_time () >= until);
+}
 
 static void
 click (gpointer button)
@@ -309,7 +372,9 @@ static void
 go_on (StompyWindow *window,
        StompyStep    expected)
 {
+  think ();
   RUN_UNTIL (gtk_widget_is_sensitive (GTK_WIDGET (window->primary_button)));
+  g_printerr ("bench: Continue pressed at %.6f s\n", g_get_monotonic_time () / 1e6);
   click (window->primary_button);
   RUN_UNTIL (stompy_window_get_step (window) == expected && !window->submitting);
 }
@@ -318,6 +383,7 @@ static void
 create_stack (StompyTemplateSection *section)
 {
   RUN_UNTIL (section->template != NULL && !section->loading);
+  think ();
   gtk_check_button_set_active (section->ack_check, TRUE);
   click (section->create_button);
   RUN_UNTIL (stompy_stack_record_is_complete (section->record) && !section->following
@@ -358,6 +424,13 @@ run_flow (StompyApplication  *app,
     g_signal_handler_disconnect (clock, id);
   }
   gtk_widget_add_tick_callback (GTK_WIDGET (window), tick_cb, NULL, NULL);
+  {
+    GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+
+    g_signal_connect (clock, "before-paint", G_CALLBACK (before_paint_cb), NULL);
+    g_signal_connect_after (clock, "layout", G_CALLBACK (layout_done_cb), NULL);
+    g_signal_connect_after (clock, "paint", G_CALLBACK (paint_done_cb), NULL);
+  }
   measured_window = GTK_WIDGET (window);
 
   sign_in = STOMPY_SIGN_IN_PAGE (_stompy_window_get_page (window, STOMPY_STEP_SIGN_IN));
@@ -366,6 +439,7 @@ run_flow (StompyApplication  *app,
 
   enter_step ("sign in to Stompy");
   RUN_UNTIL (!stompy->checking_session);
+  think ();
   stompy_test_set_text (stompy->email_row, OPS_EMAIL);
   stompy_test_set_text (stompy->password_row, OPS_PASSWORD);
   click (stompy->sign_in_button);
@@ -373,6 +447,7 @@ run_flow (StompyApplication  *app,
   g_assert_true (stompy->signed_in);
 
   enter_step ("AWS key typed and verified");
+  think ();
   adw_combo_row_set_selected (aws->source_row, STOMPY_CREDENTIAL_SOURCE_TYPED);
   stompy_test_set_text (aws->access_key_row, MGMT_KEY_ID);
   stompy_test_set_text (aws->secret_row, MGMT_SECRET);
@@ -384,6 +459,7 @@ run_flow (StompyApplication  *app,
   enter_step ("products");
   go_on (window, STOMPY_STEP_PRODUCTS);
   products = STOMPY_PRODUCTS_PAGE (_stompy_window_get_page (window, STOMPY_STEP_PRODUCTS));
+  think ();
   gtk_check_button_set_active (products->analysaver_check, TRUE);
   gtk_check_button_set_active (products->spotainer_check, TRUE);
 
@@ -393,6 +469,7 @@ run_flow (StompyApplication  *app,
   cur = analysaver->cur_section;
   gtk_switch_set_active (analysaver->billing_section->confirm_switch, TRUE);
   RUN_UNTIL (cur->reports_loaded && !cur->loading);
+  think ();
 
   enter_step ("new report and bucket created");
   gtk_toggle_button_set_active (cur->new_toggle, TRUE);
@@ -417,6 +494,7 @@ run_flow (StompyApplication  *app,
   connect = STOMPY_CONNECT_PAGE (_stompy_window_get_page (window, STOMPY_STEP_CONNECT));
   RUN_UNTIL (connect->follow_idle == 0);
   RUN_UNTIL (stompy_page_get_state (STOMPY_PAGE (connect)) == STOMPY_PAGE_STATE_READY);
+  think ();
   click (connect->connect_button);
   RUN_UNTIL (stompy_window_get_step (window) == STOMPY_STEP_DONE && !window->submitting);
 
@@ -434,6 +512,18 @@ run_flow (StompyApplication  *app,
     count_widgets (measured_window, &all, &mapped, &wrapping);
     g_printerr ("bench: end (window: %u widgets, %u mapped, %u mapped wrapping labels)\n",
                 all, mapped, wrapping);
+    /* Which part of the window they are in. */
+    for (StompyStep step = STOMPY_STEP_SIGN_IN; step <= STOMPY_STEP_DONE; step++)
+      if (window->pages[step] != NULL)
+        {
+          all = mapped = wrapping = 0;
+          count_widgets (GTK_WIDGET (window->pages[step]), &all, &mapped, &wrapping);
+          g_printerr ("bench:   %s page: %u widgets\n",
+                      G_OBJECT_TYPE_NAME (window->pages[step]), all);
+        }
+    all = mapped = wrapping = 0;
+    count_widgets (GTK_WIDGET (_stompy_window_get_status_panel (window)), &all, &mapped, &wrapping);
+    g_printerr ("bench:   status panel: %u widgets\n", all);
   }
 
   {
@@ -470,6 +560,10 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
   gtk_init ();
   steps = g_ptr_array_new ();
+  if (g_getenv ("BENCH_THINK_MS") != NULL)
+    think_us = g_ascii_strtoll (g_getenv ("BENCH_THINK_MS"), NULL, 10) * 1000;
+  if (g_getenv ("BENCH_STALL_MS") != NULL)
+    stall_report_us = g_ascii_strtoll (g_getenv ("BENCH_STALL_MS"), NULL, 10) * 1000;
 
   emulator = stompy_test_emulator_start ();
   g_setenv ("AWS_ENDPOINT_URL", stompy_test_emulator_get_url (emulator), TRUE);

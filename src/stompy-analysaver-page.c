@@ -88,6 +88,12 @@ stompy_analysaver_page_start (StompyPage *page)
 }
 
 static void
+stompy_analysaver_page_preload (StompyPage *page)
+{
+  stompy_template_section_preload (STOMPY_ANALYSAVER_PAGE (page)->template_section);
+}
+
+static void
 stompy_analysaver_page_cancel (StompyPage *page)
 {
   StompyAnalysaverPage *self = STOMPY_ANALYSAVER_PAGE (page);
@@ -195,6 +201,7 @@ stompy_analysaver_page_class_init (StompyAnalysaverPageClass *klass)
   object_class->dispose = stompy_analysaver_page_dispose;
 
   page_class->start = stompy_analysaver_page_start;
+  page_class->preload = stompy_analysaver_page_preload;
   page_class->cancel = stompy_analysaver_page_cancel;
   page_class->reset = stompy_analysaver_page_reset;
   page_class->submit_async = stompy_analysaver_page_submit_async;

@@ -15,9 +15,19 @@ struct _StompyAwsAccountSection
 {
   StompySection         parent_instance;
 
-  /* Template children */
+  /* Template children: the parts visible when the window opens. */
+  AdwPreferencesGroup  *aws_group;
   AdwComboRow          *source_row;
   AdwComboRow          *profile_row;
+  GtkLabel             *hint_label;
+  GtkWidget            *verify_box;
+  GtkButton            *verify_button;
+  GtkLabel             *error_label;
+
+  /* Built from stompy-aws-account-section-parts.ui when first shown (NULL
+   * until then): a credential source's rows when it is chosen, the Cancel
+   * button, spinner and status when Verify first runs, the identity when one
+   * is verified. */
   AdwActionRow         *env_row;
   AdwEntryRow          *access_key_row;
   AdwEntryRow          *secret_row;
@@ -26,13 +36,9 @@ struct _StompyAwsAccountSection
   GtkSwitch            *remember_switch;
   AdwEntryRow          *account_id_row;
   GtkLabel             *guided_label;
-  GtkLabel             *hint_label;
-  GtkWidget            *verify_box;
-  GtkButton            *verify_button;
   GtkButton            *verify_cancel_button;
   GtkSpinner           *verify_spinner;
   GtkLabel             *verify_status_label;
-  GtkLabel             *error_label;
   AdwPreferencesGroup  *identity_group;
   AdwActionRow         *account_row;
   AdwActionRow         *arn_row;

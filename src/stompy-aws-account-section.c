@@ -22,7 +22,14 @@
 
 G_DEFINE_FINAL_TYPE (StompyAwsAccountSection, stompy_aws_account_section, STOMPY_TYPE_SECTION)
 
-static void start_verify (StompyAwsAccountSection *self);
+#define PARTS_RESOURCE "/io/stompy/Connect/stompy-aws-account-section-parts.ui"
+
+static void start_verify     (StompyAwsAccountSection *self);
+static void field_changed_cb (StompyAwsAccountSection *self,
+                              GtkEditable             *editable);
+static void verify_cb        (StompyAwsAccountSection *self);
+static void cancel_cb        (StompyAwsAccountSection *self);
+static void update_env_row   (StompyAwsAccountSection *self);
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -37,11 +44,204 @@ selected_source (StompyAwsAccountSection *self)
   return (StompyCredentialSource) selected;
 }
 
+/* A row not built yet (see ensure_source_part) is empty. */
 static const char *
 row_text (gpointer row)
 {
+  if (row == NULL)
+    return "";
+
   return gtk_editable_get_text (GTK_EDITABLE (row));
 }
+
+/* Shows or hides a widget of a part that may not be built: a part is built
+ * by its ensure_*_part() before it is first shown. */
+static void
+set_visible (gpointer widget,
+             gboolean visible)
+{
+  if (widget != NULL)
+    gtk_widget_set_visible (GTK_WIDGET (widget), visible);
+}
+
+/* ------------------------------------------------------- parts built lazily */
+
+/* Only one credential source shows at a time, and the identity only once
+ * verified: building their rows when first shown keeps them out of the
+ * window's first frame (about 20 of the section's 26 widgets). The parts come
+ * from one GtkBuilder file whose callbacks are the template's. */
+static GtkBuilder *
+build_part (StompyAwsAccountSection *self,
+            const char              *first_id,
+            ...)
+{
+  g_autoptr(GtkBuilder) builder = gtk_builder_new ();
+  g_autoptr(GtkBuilderScope) scope = gtk_builder_cscope_new ();
+  g_autoptr(GPtrArray) ids = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  va_list args;
+
+  va_start (args, first_id);
+  for (const char *id = first_id; id != NULL; id = va_arg (args, const char *))
+    g_ptr_array_add (ids, (gpointer) id);
+  va_end (args);
+  g_ptr_array_add (ids, NULL);
+
+  gtk_builder_cscope_add_callback_symbols (GTK_BUILDER_CSCOPE (scope),
+                                           "field_changed_cb", G_CALLBACK (field_changed_cb),
+                                           "verify_cb", G_CALLBACK (verify_cb),
+                                           "cancel_cb", G_CALLBACK (cancel_cb),
+                                           NULL);
+  gtk_builder_set_scope (builder, scope);
+  /* Swapped handlers get the section, as in the template. */
+  gtk_builder_set_current_object (builder, G_OBJECT (self));
+
+  /* The file is compiled into the program: failing to build it is a bug. */
+  if (!gtk_builder_add_objects_from_resource (builder, PARTS_RESOURCE,
+                                              (const char **) ids->pdata, &error))
+    g_error ("%s: %s", PARTS_RESOURCE, error->message);
+
+  return g_steal_pointer (&builder);
+}
+
+#define GET(builder, type, name) type (gtk_builder_get_object ((builder), (name)))
+
+static void
+ensure_env_part (StompyAwsAccountSection *self)
+{
+  g_autoptr(GtkBuilder) builder = NULL;
+
+  /* Built already, or disposed (a late callback). */
+  if (self->env_row != NULL || self->model == NULL)
+    return;
+
+  builder = build_part (self, "env_row", NULL);
+  self->env_row = GET (builder, ADW_ACTION_ROW, "env_row");
+  adw_preferences_group_add (self->aws_group, GTK_WIDGET (self->env_row));
+  update_env_row (self);
+}
+
+/* The rows of one source come after the source and profile rows; the order
+ * among the sources does not matter, only one shows at a time. */
+static void
+ensure_typed_part (StompyAwsAccountSection *self)
+{
+  g_autoptr(GtkBuilder) builder = NULL;
+  const char *access_key_id;
+  gboolean restoring = self->restoring;
+
+  if (self->access_key_row != NULL || self->model == NULL)
+    return;
+
+  builder = build_part (self, "access_key_row", "secret_row", "session_token_row",
+                        "remember_row", NULL);
+  self->access_key_row = GET (builder, ADW_ENTRY_ROW, "access_key_row");
+  self->secret_row = GET (builder, ADW_ENTRY_ROW, "secret_row");
+  self->session_token_row = GET (builder, ADW_ENTRY_ROW, "session_token_row");
+  self->remember_row = GET (builder, ADW_ACTION_ROW, "remember_row");
+  self->remember_switch = GET (builder, GTK_SWITCH, "remember_switch");
+  adw_preferences_group_add (self->aws_group, GTK_WIDGET (self->access_key_row));
+  adw_preferences_group_add (self->aws_group, GTK_WIDGET (self->secret_row));
+  adw_preferences_group_add (self->aws_group, GTK_WIDGET (self->session_token_row));
+  adw_preferences_group_add (self->aws_group, GTK_WIDGET (self->remember_row));
+
+  /* As restore_from_model() would have shown them: the saved key ID, the
+   * secret empty until the keyring answers. */
+  access_key_id = stompy_onboarding_get_access_key_id (self->model);
+  self->restoring = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->access_key_row), access_key_id ? access_key_id : "");
+  self->restoring = restoring;
+}
+
+static void
+ensure_guided_part (StompyAwsAccountSection *self)
+{
+  g_autoptr(GtkBuilder) builder = NULL;
+  const char *account_id;
+  gboolean restoring = self->restoring;
+
+  if (self->account_id_row != NULL || self->model == NULL)
+    return;
+
+  builder = build_part (self, "account_id_row", "guided_label", NULL);
+  self->account_id_row = GET (builder, ADW_ENTRY_ROW, "account_id_row");
+  self->guided_label = GET (builder, GTK_LABEL, "guided_label");
+  adw_preferences_group_add (self->aws_group, GTK_WIDGET (self->account_id_row));
+  gtk_widget_insert_after (GTK_WIDGET (self->guided_label), GTK_WIDGET (self),
+                           GTK_WIDGET (self->aws_group));
+
+  account_id = stompy_onboarding_get_account_id (self->model);
+  self->restoring = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->account_id_row), account_id ? account_id : "");
+  self->restoring = restoring;
+}
+
+static void
+ensure_source_part (StompyAwsAccountSection *self,
+                    StompyCredentialSource   source)
+{
+  switch (source)
+    {
+    case STOMPY_CREDENTIAL_SOURCE_ENVIRONMENT:
+      ensure_env_part (self);
+      break;
+    case STOMPY_CREDENTIAL_SOURCE_TYPED:
+      ensure_typed_part (self);
+      break;
+    case STOMPY_CREDENTIAL_SOURCE_GUIDED:
+      ensure_guided_part (self);
+      break;
+    case STOMPY_CREDENTIAL_SOURCE_PROFILE:
+    default:
+      /* The profile row is in the template: it is the default source. */
+      break;
+    }
+}
+
+static void ensure_identity_part (StompyAwsAccountSection *self);
+
+/* The first Verify also builds the identity group that shows its answer
+ * (hidden again when it fails), so that it is there from then on. */
+static void
+ensure_verifying_part (StompyAwsAccountSection *self)
+{
+  g_autoptr(GtkBuilder) builder = NULL;
+
+  ensure_identity_part (self);
+  if (self->verify_cancel_button != NULL || self->model == NULL)
+    return;
+
+  builder = build_part (self, "verify_cancel_button", "verify_spinner", "verify_status_label",
+                        NULL);
+  self->verify_cancel_button = GET (builder, GTK_BUTTON, "verify_cancel_button");
+  self->verify_spinner = GET (builder, GTK_SPINNER, "verify_spinner");
+  self->verify_status_label = GET (builder, GTK_LABEL, "verify_status_label");
+  gtk_box_append (GTK_BOX (self->verify_box), GTK_WIDGET (self->verify_cancel_button));
+  gtk_box_append (GTK_BOX (self->verify_box), GTK_WIDGET (self->verify_spinner));
+  gtk_box_append (GTK_BOX (self->verify_box), GTK_WIDGET (self->verify_status_label));
+}
+
+static void
+ensure_identity_part (StompyAwsAccountSection *self)
+{
+  g_autoptr(GtkBuilder) builder = NULL;
+
+  if (self->identity_group != NULL || self->model == NULL)
+    return;
+
+  builder = build_part (self, "identity_group", "advice_label", NULL);
+  self->identity_group = GET (builder, ADW_PREFERENCES_GROUP, "identity_group");
+  self->account_row = GET (builder, ADW_ACTION_ROW, "account_row");
+  self->arn_row = GET (builder, ADW_ACTION_ROW, "arn_row");
+  self->organization_row = GET (builder, ADW_ACTION_ROW, "organization_row");
+  self->root_row = GET (builder, ADW_ACTION_ROW, "root_row");
+  self->advice_label = GET (builder, GTK_LABEL, "advice_label");
+  /* Last, after the error label. */
+  gtk_widget_insert_before (GTK_WIDGET (self->identity_group), GTK_WIDGET (self), NULL);
+  gtk_widget_insert_before (GTK_WIDGET (self->advice_label), GTK_WIDGET (self), NULL);
+}
+
+#undef GET
 
 static char *
 selected_profile (StompyAwsAccountSection *self)
@@ -115,8 +315,10 @@ update_identity_widgets (StompyAwsAccountSection *self)
   gboolean show = identity != NULL && selected_source (self) != STOMPY_CREDENTIAL_SOURCE_GUIDED;
   g_autofree char *organization = NULL;
 
-  gtk_widget_set_visible (GTK_WIDGET (self->identity_group), show);
-  gtk_widget_set_visible (GTK_WIDGET (self->advice_label), show);
+  if (show)
+    ensure_identity_part (self);
+  set_visible (self->identity_group, show);
+  set_visible (self->advice_label, show);
 
   if (!show)
     return;
@@ -167,10 +369,16 @@ validate_fields (StompyAwsAccountSection  *self,
     gboolean   (*validate) (const char *, StompyInvalidReason *, GError **);
     gboolean     optional;
   } fields[] = {
-    { self->access_key_row, _("Access key ID"), stompy_validate_access_key_id, FALSE },
-    { self->secret_row, _("Secret access key"), stompy_validate_secret_key, FALSE },
-    { self->account_id_row, _("AWS account ID"), stompy_validate_account_id, FALSE },
+    /* Filled in after ensure_source_part() below. */
+    { NULL, _("Access key ID"), stompy_validate_access_key_id, FALSE },
+    { NULL, _("Secret access key"), stompy_validate_secret_key, FALSE },
+    { NULL, _("AWS account ID"), stompy_validate_account_id, FALSE },
   };
+
+  ensure_source_part (self, source);
+  fields[0].row = self->access_key_row;
+  fields[1].row = self->secret_row;
+  fields[2].row = self->account_id_row;
 
   if (first_invalid != NULL)
     *first_invalid = NULL;
@@ -178,8 +386,15 @@ validate_fields (StompyAwsAccountSection  *self,
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     {
       StompyInvalidReason reason = STOMPY_INVALID_NONE;
-      const char *text = row_text (fields[i].row);
+      const char *text;
       gboolean relevant;
+
+      /* Not built: its source was never chosen (ensure_source_part), so it
+       * has nothing to check and no error to clear. */
+      if (fields[i].row == NULL)
+        continue;
+
+      text = row_text (fields[i].row);
 
       if (fields[i].row == self->account_id_row)
         relevant = source == STOMPY_CREDENTIAL_SOURCE_GUIDED;
@@ -299,30 +514,38 @@ update_widgets (StompyAwsAccountSection *self)
   gboolean guided = source == STOMPY_CREDENTIAL_SOURCE_GUIDED;
   gboolean valid;
 
+  ensure_source_part (self, source);
+  if (self->verifying)
+    ensure_verifying_part (self);
+
   gtk_widget_set_visible (GTK_WIDGET (self->profile_row), source == STOMPY_CREDENTIAL_SOURCE_PROFILE);
-  gtk_widget_set_visible (GTK_WIDGET (self->env_row), source == STOMPY_CREDENTIAL_SOURCE_ENVIRONMENT);
-  gtk_widget_set_visible (GTK_WIDGET (self->access_key_row), typed);
-  gtk_widget_set_visible (GTK_WIDGET (self->secret_row), typed);
-  gtk_widget_set_visible (GTK_WIDGET (self->session_token_row), typed);
-  gtk_widget_set_visible (GTK_WIDGET (self->remember_row), typed);
-  gtk_widget_set_visible (GTK_WIDGET (self->account_id_row), guided);
-  gtk_widget_set_visible (GTK_WIDGET (self->guided_label), guided);
+  set_visible (self->env_row, source == STOMPY_CREDENTIAL_SOURCE_ENVIRONMENT);
+  set_visible (self->access_key_row, typed);
+  set_visible (self->secret_row, typed);
+  set_visible (self->session_token_row, typed);
+  set_visible (self->remember_row, typed);
+  set_visible (self->account_id_row, guided);
+  set_visible (self->guided_label, guided);
   gtk_widget_set_visible (self->verify_box, !guided);
 
   valid = validate_fields (self, FALSE, NULL);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->verify_button), valid && !self->verifying);
-  gtk_widget_set_visible (GTK_WIDGET (self->verify_cancel_button), self->verifying);
-  gtk_widget_set_visible (GTK_WIDGET (self->verify_spinner), self->verifying);
-  gtk_spinner_set_spinning (self->verify_spinner, self->verifying);
-  gtk_widget_set_visible (GTK_WIDGET (self->verify_status_label), self->verifying);
+  set_visible (self->verify_cancel_button, self->verifying);
+  set_visible (self->verify_spinner, self->verifying);
+  if (self->verify_spinner != NULL)
+    gtk_spinner_set_spinning (self->verify_spinner, self->verifying);
+  set_visible (self->verify_status_label, self->verifying);
   gtk_widget_set_sensitive (GTK_WIDGET (self->source_row), !self->verifying);
   gtk_widget_set_sensitive (GTK_WIDGET (self->profile_row), !self->verifying && self->config != NULL);
   /* Read-only rather than insensitive while Verify runs: Enter in a field
    * starts it, and a focused text made insensitive loses its focus-out event. */
-  gtk_editable_set_editable (GTK_EDITABLE (self->access_key_row), !self->verifying);
-  gtk_editable_set_editable (GTK_EDITABLE (self->secret_row), !self->verifying);
-  gtk_editable_set_editable (GTK_EDITABLE (self->session_token_row), !self->verifying);
+  if (self->access_key_row != NULL)
+    {
+      gtk_editable_set_editable (GTK_EDITABLE (self->access_key_row), !self->verifying);
+      gtk_editable_set_editable (GTK_EDITABLE (self->secret_row), !self->verifying);
+      gtk_editable_set_editable (GTK_EDITABLE (self->session_token_row), !self->verifying);
+    }
 
   if (guided)
     stompy_form_show_message (self->error_label, NULL);
@@ -368,6 +591,8 @@ source_changed_cb (StompyAwsAccountSection *self)
   /* Not yet constructed: the template is being built. */
   if (self->model == NULL)
     return;
+
+  ensure_source_part (self, source);
 
   if (!self->restoring)
     {
@@ -709,6 +934,7 @@ lookup_aws_cb (GObject      *source,
 
   token = stompy_aws_credentials_get_session_token (credentials);
 
+  ensure_typed_part (self);
   self->restoring = TRUE;
   gtk_editable_set_text (GTK_EDITABLE (self->access_key_row),
                          stompy_aws_credentials_get_access_key_id (credentials));
@@ -733,18 +959,25 @@ restore_from_model (StompyAwsAccountSection *self)
 
   self->restoring = TRUE;
   adw_combo_row_set_selected (self->source_row, stompy_onboarding_get_credential_source (self->model));
-  gtk_editable_set_text (GTK_EDITABLE (self->account_id_row), account_id ? account_id : "");
-  gtk_editable_set_text (GTK_EDITABLE (self->access_key_row), access_key_id ? access_key_id : "");
-  gtk_editable_set_text (GTK_EDITABLE (self->secret_row), "");
-  gtk_editable_set_text (GTK_EDITABLE (self->session_token_row), "");
-  gtk_switch_set_active (self->remember_switch, FALSE);
+  /* The parts not built yet take these values when they are (ensure_*_part). */
+  if (self->account_id_row != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->account_id_row), account_id ? account_id : "");
+  if (self->access_key_row != NULL)
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->access_key_row),
+                             access_key_id ? access_key_id : "");
+      gtk_editable_set_text (GTK_EDITABLE (self->secret_row), "");
+      gtk_editable_set_text (GTK_EDITABLE (self->session_token_row), "");
+      gtk_switch_set_active (self->remember_switch, FALSE);
+    }
   if (self->config != NULL)
     select_profile (self, stompy_onboarding_get_profile (self->model)
                           ? stompy_onboarding_get_profile (self->model)
                           : stompy_aws_config_get_default_profile (self->config));
   self->restoring = FALSE;
 
-  update_env_row (self);
+  if (self->env_row != NULL)
+    update_env_row (self);
   update_profile_subtitle (self);
   update_widgets (self);
 }
@@ -809,6 +1042,25 @@ stompy_aws_account_section_dispose (GObject *object)
   StompyAwsAccountSection *self = STOMPY_AWS_ACCOUNT_SECTION (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), STOMPY_TYPE_AWS_ACCOUNT_SECTION);
+  /* The parts built later went with their parents (aws_group, verify_box), or
+   * go with StompySection's dispose (the section's own children). */
+  self->env_row = NULL;
+  self->access_key_row = NULL;
+  self->secret_row = NULL;
+  self->session_token_row = NULL;
+  self->remember_row = NULL;
+  self->remember_switch = NULL;
+  self->account_id_row = NULL;
+  self->guided_label = NULL;
+  self->verify_cancel_button = NULL;
+  self->verify_spinner = NULL;
+  self->verify_status_label = NULL;
+  self->identity_group = NULL;
+  self->account_row = NULL;
+  self->arn_row = NULL;
+  self->organization_row = NULL;
+  self->root_row = NULL;
+  self->advice_label = NULL;
 
   g_clear_object (&self->pending_client);
   g_clear_object (&self->config);
@@ -832,35 +1084,18 @@ stompy_aws_account_section_class_init (StompyAwsAccountSectionClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/stompy/Connect/stompy-aws-account-section.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, StompyAwsAccountSection, name)
+  BIND (aws_group);
   BIND (source_row);
   BIND (profile_row);
-  BIND (env_row);
-  BIND (access_key_row);
-  BIND (secret_row);
-  BIND (session_token_row);
-  BIND (remember_row);
-  BIND (remember_switch);
-  BIND (account_id_row);
-  BIND (guided_label);
   BIND (hint_label);
   BIND (verify_box);
   BIND (verify_button);
-  BIND (verify_cancel_button);
-  BIND (verify_spinner);
-  BIND (verify_status_label);
   BIND (error_label);
-  BIND (identity_group);
-  BIND (account_row);
-  BIND (arn_row);
-  BIND (organization_row);
-  BIND (root_row);
-  BIND (advice_label);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, source_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, profile_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, field_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, verify_cb);
-  gtk_widget_class_bind_template_callback (widget_class, cancel_cb);
+  /* field_changed_cb and cancel_cb are the parts' (build_part). */
 }
 
 static void

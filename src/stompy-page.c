@@ -203,6 +203,15 @@ stompy_page_start (StompyPage *self)
 }
 
 void
+stompy_page_preload (StompyPage *self)
+{
+  g_return_if_fail (STOMPY_IS_PAGE (self));
+
+  if (STOMPY_PAGE_GET_CLASS (self)->preload)
+    STOMPY_PAGE_GET_CLASS (self)->preload (self);
+}
+
+void
 stompy_page_cancel (StompyPage *self)
 {
   g_return_if_fail (STOMPY_IS_PAGE (self));

@@ -45,6 +45,11 @@ struct _StompyPageClass
   /* Called once, when the window is on screen: keyring lookups and network may
    * start. Optional. */
   void      (*start)         (StompyPage          *self);
+  /* Called when the page is built ahead, before it is first shown, while the
+   * user reads the page before it: fetch what it will show and that depends
+   * on no choice still to be made (a template), so that it arrives and is laid
+   * out in idle time rather than in the page's first frames. Optional. */
+  void      (*preload)       (StompyPage          *self);
   /* Cancel what the page is doing (Escape); nothing is reported. Optional. */
   void      (*cancel)        (StompyPage          *self);
   /* The model was reset ("Start Over"): show it afresh. Optional. */
@@ -68,6 +73,7 @@ StompyPageState    stompy_page_get_state       (StompyPage          *self);
 void               stompy_page_set_state       (StompyPage          *self,
                                                 StompyPageState      state);
 void               stompy_page_start           (StompyPage          *self);
+void               stompy_page_preload         (StompyPage          *self);
 void               stompy_page_cancel          (StompyPage          *self);
 void               stompy_page_reset           (StompyPage          *self);
 void               stompy_page_submit_async    (StompyPage          *self,

@@ -53,6 +53,12 @@ stompy_spotainer_page_start (StompyPage *page)
 }
 
 static void
+stompy_spotainer_page_preload (StompyPage *page)
+{
+  stompy_template_section_preload (STOMPY_SPOTAINER_PAGE (page)->template_section);
+}
+
+static void
 stompy_spotainer_page_cancel (StompyPage *page)
 {
   stompy_template_section_cancel (STOMPY_SPOTAINER_PAGE (page)->template_section);
@@ -137,6 +143,7 @@ stompy_spotainer_page_class_init (StompySpotainerPageClass *klass)
   object_class->dispose = stompy_spotainer_page_dispose;
 
   page_class->start = stompy_spotainer_page_start;
+  page_class->preload = stompy_spotainer_page_preload;
   page_class->cancel = stompy_spotainer_page_cancel;
   page_class->reset = stompy_spotainer_page_reset;
   page_class->submit_async = stompy_spotainer_page_submit_async;

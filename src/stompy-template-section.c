@@ -203,6 +203,45 @@ detail_row (const char *title,
   return row;
 }
 
+/* A statement's detail rows, made when its expander is first opened: a
+ * collapsed expander's rows are measured all the same (their revealer still
+ * asks them their size), and the long lists of actions and resources of
+ * every statement made showing a template a stall of its own. */
+typedef struct
+{
+  char     *details_title;
+  char     *actions;
+  char     *resources;
+} StatementDetails;
+
+static void
+statement_details_free (gpointer data)
+{
+  StatementDetails *details = data;
+
+  g_free (details->details_title);
+  g_free (details->actions);
+  g_free (details->resources);
+  g_free (details);
+}
+
+static void
+expander_expanded_cb (AdwExpanderRow *expander)
+{
+  StatementDetails *details;
+
+  if (!adw_expander_row_get_expanded (expander))
+    return;
+
+  details = g_object_steal_data (G_OBJECT (expander), "stompy-statement-details");
+  if (details == NULL)
+    return;
+
+  adw_expander_row_add_row (expander, detail_row (details->details_title, details->actions));
+  adw_expander_row_add_row (expander, detail_row (_("Resources"), details->resources));
+  statement_details_free (details);
+}
+
 static void
 show_permissions (StompyTemplateSection *self)
 {
@@ -243,8 +282,7 @@ show_permissions (StompyTemplateSection *self)
           StompyTemplateStatement *statement = g_ptr_array_index (role->statements, s);
           guint n_actions = statement->actions ? g_strv_length (statement->actions) : 0;
           guint n_resources = statement->resources ? g_strv_length (statement->resources) : 0;
-          g_autofree char *actions = join_substituted (self, statement->actions);
-          g_autofree char *resources = join_substituted (self, statement->resources);
+          StatementDetails *details = g_new0 (StatementDetails, 1);
           g_autofree char *summary = NULL;
           g_autofree char *counts = NULL;
           GtkWidget *expander = adw_expander_row_new ();
@@ -262,11 +300,13 @@ show_permissions (StompyTemplateSection *self)
                                          : statement->policy_name ? statement->policy_name : "");
           adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (expander), FALSE);
           adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (expander), summary);
-          adw_expander_row_add_row (ADW_EXPANDER_ROW (expander),
-                                    detail_row (statement->not_action ? _("Every action except")
-                                                                      : _("Actions"),
-                                                actions));
-          adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), detail_row (_("Resources"), resources));
+          details->details_title = g_strdup (statement->not_action ? _("Every action except")
+                                                                   : _("Actions"));
+          details->actions = join_substituted (self, statement->actions);
+          details->resources = join_substituted (self, statement->resources);
+          g_object_set_data_full (G_OBJECT (expander), "stompy-statement-details", details,
+                                  statement_details_free);
+          g_signal_connect (expander, "notify::expanded", G_CALLBACK (expander_expanded_cb), NULL);
           add_permission_row (self, expander);
         }
     }
@@ -1238,6 +1278,14 @@ stompy_template_section_start (StompyTemplateSection *self)
     load (self);
   else
     follow_if_pending (self);
+}
+
+void
+stompy_template_section_preload (StompyTemplateSection *self)
+{
+  g_return_if_fail (STOMPY_IS_TEMPLATE_SECTION (self));
+
+  load (self);
 }
 
 void

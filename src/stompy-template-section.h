@@ -31,6 +31,9 @@ StompyProducts stompy_template_section_get_product (StompyTemplateSection *self)
 /* Gets the template and follows a stack left in progress. */
 void           stompy_template_section_start       (StompyTemplateSection *self);
 /* Cancels what runs (Escape) and stops following; nothing is reported. */
+/* Fetches the template ahead (the onboarding facts, then the template), once
+ * signed in to Stompy, without starting anything else. */
+void           stompy_template_section_preload     (StompyTemplateSection *self);
 void           stompy_template_section_cancel      (StompyTemplateSection *self);
 /* After Start Over: shows the model afresh. */
 void           stompy_template_section_reset       (StompyTemplateSection *self);

@@ -30,6 +30,11 @@ struct _StompyWindow
   StompyStatusPanel    *status_panel;
   guint                 status_panel_idle;
 
+  /* The next step's page is built and laid out ahead, in idle time once the
+   * current page has settled, so that showing it is not one long frame. */
+  guint                 prepare_source;     /* timeout or idle */
+  guint                 prepare_tick;       /* waiting for a frame */
+
   StompyApplication    *application;   /* weak: the application owns its windows */
   StompyOnboarding     *model;
   /* The page of each step, NULL until built (steps without a page stay NULL). */

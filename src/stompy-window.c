@@ -12,7 +12,7 @@
 #include "stompy-analysaver-page.h"
 #include "stompy-connect-page.h"
 #include "stompy-done-page.h"
-#include "stompy-products-page.h"
+#include "stompy-products-page-private.h"
 #include "stompy-sign-in-page.h"
 #include "stompy-spotainer-page.h"
 #include "stompy-window-private.h"
@@ -144,6 +144,283 @@ flap_folded_cb (StompyWindow *self)
     self->status_panel_idle = g_idle_add (update_status_panel_idle_cb, self);
 }
 
+/* ------------------------------------------------------------------ the next page, ahead */
+
+/* Showing a page for the first time built its widgets, computed their style
+ * and shaped and measured all their text in one frame: 90–170 ms on the
+ * benchmark's machine (bench/ui-responsiveness.sh), and as much again when a
+ * form of the page was first opened. That work is done ahead instead, for the
+ * page the user goes to next, in small parts in idle time once the current
+ * page has settled: the page is built (its style is computed by the next
+ * frame, as for any widget in the window), then measured and allocated,
+ * hidden, at the size the stack will give it; showing it then finds its size
+ * requests cached (GTK keeps them until something in the page changes). */
+#define PREPARE_DELAY_MS 150
+
+static void schedule_prepare (StompyWindow *self,
+                              guint         delay_ms);
+
+/* The step after @step that has a page, or @step itself. */
+static StompyStep
+next_step_with_page (StompyWindow *self,
+                     StompyStep    step)
+{
+  StompyStep next = step;
+
+  /* The products chosen are the model's once Continue is pressed: until then the
+   * products page's own choice tells which page comes next. */
+  if (step == STOMPY_STEP_PRODUCTS && self->pages[step] != NULL)
+    {
+      StompyProducts chosen =
+        _stompy_products_page_get_selection (STOMPY_PRODUCTS_PAGE (self->pages[step]));
+
+      if (chosen & STOMPY_PRODUCT_ANALYSAVER)
+        return STOMPY_STEP_ANALYSAVER;
+      if (chosen & STOMPY_PRODUCT_SPOTAINER)
+        return STOMPY_STEP_SPOTAINER;
+      return STOMPY_STEP_CONNECT;
+    }
+
+  while (next < STOMPY_STEP_DONE)
+    {
+      next = stompy_onboarding_next_step (self->model, next);
+      if (step_has_page (next))
+        return next;
+    }
+
+  return step;
+}
+
+static gboolean
+prepare_tick_cb (GtkWidget     *widget,
+                 GdkFrameClock *frame_clock,
+                 gpointer       user_data)
+{
+  StompyWindow *self = STOMPY_WINDOW (widget);
+
+  self->prepare_tick = 0;
+  /* This frame computes the new widgets' style; the next part comes after it. */
+  schedule_prepare (self, 0);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* A stack in @widget with a child not yet laid out at @width, the child in
+ * *@hidden; NULL when every one is. Pages have a few: the report section's
+ * forms, say, which the user opens later on the page. */
+static GtkStack *
+find_unprepared_stack (GtkWidget  *widget,
+                       int         width,
+                       GtkWidget **hidden)
+{
+  if (!gtk_widget_get_visible (widget))
+    return NULL;
+
+  if (GTK_IS_STACK (widget))
+    for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+         child = gtk_widget_get_next_sibling (child))
+      if (gtk_widget_get_visible (child) && !gtk_widget_get_child_visible (child)
+          && GPOINTER_TO_INT (g_object_get_data (G_OBJECT (child), "stompy-prepared-width")) != width)
+        {
+          *hidden = child;
+          return GTK_STACK (widget);
+        }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkStack *stack = find_unprepared_stack (child, width, hidden);
+
+      if (stack != NULL)
+        return stack;
+    }
+
+  return NULL;
+}
+
+/* A part of @hidden, a child of @stack that it does not show, not yet laid
+ * out at the width the stack would give it (in *@width), or NULL: only for a
+ * vertical box, whose parts get its width and their own height. */
+static GtkWidget *
+find_unprepared_part (GtkStack  *stack,
+                      GtkWidget *hidden,
+                      int       *width)
+{
+  if (!GTK_IS_BOX (hidden)
+      || gtk_orientable_get_orientation (GTK_ORIENTABLE (hidden)) != GTK_ORIENTATION_VERTICAL)
+    return NULL;
+
+  *width = gtk_widget_get_width (GTK_WIDGET (stack)) - gtk_widget_get_margin_start (hidden)
+           - gtk_widget_get_margin_end (hidden);
+  for (GtkWidget *part = gtk_widget_get_first_child (hidden); part != NULL;
+       part = gtk_widget_get_next_sibling (part))
+    if (gtk_widget_get_visible (part)
+        && GPOINTER_TO_INT (g_object_get_data (G_OBJECT (part), "stompy-prepared-width")) != *width)
+      return part;
+
+  return NULL;
+}
+
+/* Shows @child in @stack at once (no transition). */
+static void
+switch_stack_child (GtkStack  *stack,
+                    GtkWidget *child)
+{
+  GtkStackTransitionType transition = gtk_stack_get_transition_type (stack);
+
+  gtk_stack_set_transition_type (stack, GTK_STACK_TRANSITION_TYPE_NONE);
+  gtk_stack_set_visible_child (stack, child);
+  gtk_stack_set_transition_type (stack, transition);
+}
+
+/* Measures and allocates @page at @width and @height, as the window's stack
+ * will when it shows it. */
+static void
+lay_out_page (GtkWidget *page,
+              int        width,
+              int        height)
+{
+  int minimum, natural;
+
+  gtk_widget_measure (page, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural, NULL, NULL);
+  width = MAX (width, minimum);
+  gtk_widget_measure (page, GTK_ORIENTATION_VERTICAL, width, &minimum, &natural, NULL, NULL);
+  gtk_widget_size_allocate (page, &(GtkAllocation) { 0, 0, width, MAX (height, minimum) }, -1);
+}
+
+/* The width the stack will have when it shows the page of @step: its own,
+ * less the status panel's when that comes beside the pages with the step. */
+static int
+expected_page_width (StompyWindow *self,
+                     StompyStep    step)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self->stack));
+  GtkWidget *separator;
+  int minimum, natural;
+
+  if (step < STOMPY_STEP_ANALYSAVER || self->step >= STOMPY_STEP_ANALYSAVER
+      || adw_flap_get_folded (self->flap))
+    return width;
+
+  width -= STOMPY_STATUS_PANEL_WIDTH;
+  /* The flap's separator comes with the panel, unless it is there already. */
+  separator = adw_flap_get_separator (self->flap);
+  if (self->status_panel == NULL && separator != NULL)
+    {
+      gtk_widget_measure (separator, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural, NULL, NULL);
+      width -= natural;
+    }
+
+  return width;
+}
+
+static gboolean
+prepare_cb (gpointer user_data)
+{
+  StompyWindow *self = user_data;
+  StompyStep next;
+  GtkWidget *page, *hidden = NULL, *part;
+  GtkStack *stack = NULL;
+  int width, height, part_width = 0;
+
+  self->prepare_source = 0;
+
+  /* Not while the stack slides to the current page: its frames come first. */
+  if (gtk_stack_get_transition_running (self->stack))
+    {
+      schedule_prepare (self, PREPARE_DELAY_MS);
+      return G_SOURCE_REMOVE;
+    }
+
+  next = next_step_with_page (self, self->step);
+  if (next == self->step)
+    return G_SOURCE_REMOVE;
+
+  /* One part at a time, each well under a frame's worth of a stall: the
+   * page is built; its style is computed by the next frame, as for any widget
+   * in the window; its widths are measured; it is laid out as shown; then as
+   * it would be with each child of its stacks shown (a form the user opens
+   * later on the page), which the stack would otherwise lay out only then. */
+  if (self->pages[next] == NULL)
+    {
+      ensure_page (self, next);
+      /* What it shows from the network (a template) arrives meanwhile, and
+       * is laid out with it below rather than in its first frames. */
+      if (self->pages[next] != NULL)
+        stompy_page_preload (self->pages[next]);
+      self->prepare_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), prepare_tick_cb,
+                                                         NULL, NULL);
+      return G_SOURCE_REMOVE;
+    }
+
+  page = GTK_WIDGET (self->pages[next]);
+  width = expected_page_width (self, next);
+  height = gtk_widget_get_height (GTK_WIDGET (self->stack));
+  if (gtk_widget_get_child_visible (page) || width <= 0 || height <= 0)
+    return G_SOURCE_REMOVE;
+
+  if (g_object_get_data (G_OBJECT (page), "stompy-prepare-measured") == NULL)
+    {
+      int minimum, natural;
+
+      gtk_widget_measure (page, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural, NULL, NULL);
+      g_object_set_data (G_OBJECT (page), "stompy-prepare-measured", GINT_TO_POINTER (TRUE));
+    }
+  else if (GPOINTER_TO_INT (g_object_get_data (G_OBJECT (page), "stompy-prepared-width")) != width)
+    {
+      lay_out_page (page, width, height);
+      g_object_set_data (G_OBJECT (page), "stompy-prepared-width", GINT_TO_POINTER (width));
+    }
+  else if ((stack = find_unprepared_stack (page, width, &hidden)) != NULL
+           && (part = find_unprepared_part (stack, hidden, &part_width)) != NULL)
+    {
+      int minimum, natural;
+
+      /* The child's parts one at a time first, at the width the stack gives it. */
+      gtk_widget_measure (part, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural, NULL, NULL);
+      part_width = MAX (part_width, minimum);
+      gtk_widget_measure (part, GTK_ORIENTATION_VERTICAL, part_width, &minimum, &natural, NULL, NULL);
+      gtk_widget_size_allocate (part, &(GtkAllocation) { 0, 0, part_width, natural }, -1);
+      g_object_set_data (G_OBJECT (part), "stompy-prepared-width", GINT_TO_POINTER (part_width));
+    }
+  else if (stack != NULL)
+    {
+      /* The page is hidden: nobody sees its stack switch, and it switches
+       * back within this callback, so the page's own code, which may choose a
+       * child at any time, never finds it switched. The child it shows keeps
+       * its sizes from the layout before. */
+      GtkWidget *shown = gtk_stack_get_visible_child (stack);
+
+      switch_stack_child (stack, hidden);
+      lay_out_page (page, width, height);
+      switch_stack_child (stack, shown);
+      g_object_set_data (G_OBJECT (hidden), "stompy-prepared-width", GINT_TO_POINTER (width));
+    }
+  else
+    {
+      return G_SOURCE_REMOVE;
+    }
+
+  schedule_prepare (self, 0);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_prepare (StompyWindow *self,
+                  guint         delay_ms)
+{
+  if (self->disposed || !self->started || self->prepare_tick != 0)
+    return;
+
+  g_clear_handle_id (&self->prepare_source, g_source_remove);
+  /* Below the priority of frames and of I/O callbacks: only when nothing else waits. */
+  if (delay_ms == 0)
+    self->prepare_source = g_idle_add_full (G_PRIORITY_LOW, prepare_cb, self, NULL);
+  else
+    self->prepare_source = g_timeout_add_full (G_PRIORITY_LOW, delay_ms, prepare_cb, self, NULL);
+}
+
 static StompyPage *
 current_page (StompyWindow *self)
 {
@@ -199,6 +476,7 @@ go_to_step (StompyWindow *self,
   stompy_onboarding_set_step (self->model, step);
   update_actions (self);
   update_status_panel (self);
+  schedule_prepare (self, PREPARE_DELAY_MS);
 }
 
 static void
@@ -222,6 +500,9 @@ static void
 page_state_changed_cb (StompyWindow *self)
 {
   update_actions (self);
+  /* On the products page, a choice changes the page that comes next. */
+  if (self->step == STOMPY_STEP_PRODUCTS)
+    schedule_prepare (self, PREPARE_DELAY_MS);
 }
 
 static void
@@ -408,21 +689,40 @@ start_over_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* bench/startup.sh: when the first frame is painted (wall clock) and the
- * processor time spent until then, as bench/bare-window.c prints them. */
+/* bench/startup.sh: when the window is mapped and when its first frame is
+ * painted (wall clock), each with the processor time (user + system, all
+ * threads) spent until then, as bench/bare-window.c prints them. */
 static void
-after_paint_cb (GdkFrameClock *frame_clock,
-                gpointer       user_data)
+print_bench_mark (const char *what)
 {
   struct rusage usage = { 0, };
 
   getrusage (RUSAGE_SELF, &usage);
-  printf ("first-frame-us %" G_GINT64_FORMAT " cpu-us %" G_GINT64_FORMAT "\n",
+  printf ("%s-us %" G_GINT64_FORMAT " cpu-us %" G_GINT64_FORMAT "\n", what,
           g_get_real_time (),
           (gint64) (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * G_USEC_PER_SEC
           + usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
   fflush (stdout);
+}
+
+static void
+after_paint_cb (GdkFrameClock *frame_clock,
+                gpointer       user_data)
+{
+  print_bench_mark ("first-frame");
   g_signal_handlers_disconnect_by_func (frame_clock, after_paint_cb, user_data);
+}
+
+static void
+surface_mapped_cb (GdkSurface *surface,
+                   GParamSpec *pspec,
+                   gpointer    user_data)
+{
+  if (!gdk_surface_get_mapped (surface))
+    return;
+
+  print_bench_mark ("mapped");
+  g_signal_handlers_disconnect_by_func (surface, surface_mapped_cb, user_data);
 }
 
 static void
@@ -431,6 +731,7 @@ realize_cb (GtkWidget *widget,
 {
   GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (widget));
 
+  g_signal_connect (surface, "notify::mapped", G_CALLBACK (surface_mapped_cb), NULL);
   g_signal_connect (gdk_surface_get_frame_clock (surface), "after-paint",
                     G_CALLBACK (after_paint_cb), NULL);
 }
@@ -461,6 +762,12 @@ stompy_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (stompy_window_parent_class)->close_request (window);
 }
 
+static void
+products_changed_cb (StompyWindow *self)
+{
+  schedule_prepare (self, PREPARE_DELAY_MS);
+}
+
 /* GtkWindow:application is not a construct property, so the pages, which need
  * the application, are made once it is set. */
 static void
@@ -483,6 +790,9 @@ setup (StompyWindow *self)
     }
 
   g_signal_connect_object (self->flap, "notify::folded", G_CALLBACK (flap_folded_cb), self,
+                           G_CONNECT_SWAPPED);
+  /* The products chosen decide which page comes next. */
+  g_signal_connect_object (self->model, "notify::products", G_CALLBACK (products_changed_cb), self,
                            G_CONNECT_SWAPPED);
 
   g_object_bind_property (self->model, "step", self->step_indicator, "step", G_BINDING_SYNC_CREATE);
@@ -519,6 +829,10 @@ stompy_window_dispose (GObject *object)
   memset (self->pages, 0, sizeof self->pages);
   self->status_panel = NULL;
   g_clear_handle_id (&self->status_panel_idle, g_source_remove);
+  g_clear_handle_id (&self->prepare_source, g_source_remove);
+  if (self->prepare_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->prepare_tick);
+  self->prepare_tick = 0;
 
   G_OBJECT_CLASS (stompy_window_parent_class)->dispose (object);
 }
@@ -606,6 +920,7 @@ stompy_window_start (StompyWindow *self)
       stompy_page_start (self->pages[i]);
   if (self->status_panel != NULL)
     stompy_status_panel_start (self->status_panel);
+  schedule_prepare (self, PREPARE_DELAY_MS);
 }
 
 void

@@ -211,6 +211,22 @@ count_children (GtkWidget *widget)
   return n;
 }
 
+/* The detail rows (actions, resources) of a statement's expander row, in order. */
+static GPtrArray *
+statement_details (GtkWidget *widget,
+                   GPtrArray *found)
+{
+  if (found == NULL)
+    found = g_ptr_array_new ();
+  if (ADW_IS_ACTION_ROW (widget) && gtk_widget_has_css_class (widget, "property"))
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    statement_details (child, found);
+
+  return found;
+}
+
 static void
 select_region (AdwComboRow *row,
                const char  *code)
@@ -560,6 +576,26 @@ test_template_creates_stack (void)
                                          g_ptr_array_index (section->permission_rows, 0)),
                                        EXTERNAL_ID));
   g_assert_true (ADW_IS_EXPANDER_ROW (g_ptr_array_index (section->permission_rows, 1)));
+  /* A statement's actions and resources are made when it is first expanded (issue #7: they
+   * were measured even collapsed), and shown then. */
+  {
+    AdwExpanderRow *statement = g_ptr_array_index (section->permission_rows, 1);
+    g_autoptr(GPtrArray) details = statement_details (GTK_WIDGET (statement), NULL);
+
+    g_assert_cmpuint (details->len, ==, 0);
+    adw_expander_row_set_expanded (statement, TRUE);
+    g_ptr_array_unref (g_steal_pointer (&details));
+    details = statement_details (GTK_WIDGET (statement), NULL);
+    g_assert_cmpuint (details->len, ==, 2);
+    g_assert_cmpstr (adw_preferences_row_get_title (g_ptr_array_index (details, 0)), ==,
+                     _("Actions"));
+    g_assert_true (strlen (adw_action_row_get_subtitle (g_ptr_array_index (details, 0))) > 0);
+    g_assert_cmpstr (adw_preferences_row_get_title (g_ptr_array_index (details, 1)), ==,
+                     _("Resources"));
+    g_assert_true (stompy_test_contains (adw_action_row_get_subtitle (g_ptr_array_index (details, 1)),
+                                         "arn:aws:"));
+    adw_expander_row_set_expanded (statement, FALSE);
+  }
 
   /* Acknowledge first. */
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (section->create_button)));
