@@ -36,6 +36,38 @@ stompy_test_ui_shutdown (StompyApplication  **app,
   g_clear_pointer (emulator, stompy_test_emulator_stop);
 }
 
+void
+stompy_test_point_at_emulator (StompyTestEmulator *emulator)
+{
+  g_setenv ("AWS_ENDPOINT_URL", stompy_test_emulator_get_url (emulator), TRUE);
+  g_setenv ("STOMPY_API_URL", stompy_test_emulator_get_api_url (emulator), TRUE);
+}
+
+StompyApplication *
+stompy_test_application_new (const char *application_id)
+{
+  g_autoptr(GError) error = NULL;
+  StompyApplication *app = stompy_application_new ();
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  if (application_id != NULL)
+    g_application_set_application_id (G_APPLICATION (app), application_id);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (stompy_application_get_model (app));
+  g_assert_nonnull (stompy_application_get_api_client (app));
+
+  return app;
+}
+
+void
+stompy_test_click (gpointer button)
+{
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (button)));
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (button)));
+  g_signal_emit_by_name (button, "clicked");
+}
+
 gboolean
 stompy_test_has_cjk (const char *text)
 {

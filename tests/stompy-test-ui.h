@@ -37,6 +37,16 @@ void      stompy_test_ui_init                (int                 *argc,
 void      stompy_test_ui_shutdown            (StompyApplication  **app,
                                               StompyTestEmulator **emulator);
 
+/* Points the AWS and Stompy clients at @emulator: before the application
+ * exists, which reads AWS_ENDPOINT_URL and STOMPY_API_URL at startup. */
+void      stompy_test_point_at_emulator      (StompyTestEmulator  *emulator);
+/* A registered application that does not own the bus name (each test
+ * process has its own instance), with @application_id unless NULL. */
+StompyApplication *stompy_test_application_new (const char        *application_id);
+/* What a click does, at once (gtk_widget_activate() animates a press first):
+ * emits "clicked" on @button, which must be visible and sensitive. */
+void      stompy_test_click                  (gpointer             button);
+
 /* Whether @text (UTF-8, may be NULL) has a CJK unified ideograph in it. */
 gboolean  stompy_test_has_cjk                (const char          *text);
 /* Whether @haystack is not NULL and has @needle in it. */

@@ -41,32 +41,15 @@ static StompyApplication *app;
 
 #define SPIN_UNTIL(cond) STOMPY_TEST_SPIN_UNTIL (cond, SPIN_TIMEOUT_US)
 
-static void
-click (gpointer button)
-{
-  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (button)));
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (button)));
-  g_signal_emit_by_name (button, "clicked");
-}
-
 static StompyApplication *
 get_app (void)
 {
-  g_autoptr(GError) error = NULL;
-
   if (app != NULL)
     return app;
 
   emulator = stompy_test_emulator_start ();
-  /* Before the application exists: it reads them at startup. */
-  g_setenv ("AWS_ENDPOINT_URL", stompy_test_emulator_get_url (emulator), TRUE);
-  g_setenv ("STOMPY_API_URL", stompy_test_emulator_get_api_url (emulator), TRUE);
-
-  app = stompy_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-  g_assert_nonnull (stompy_application_get_api_client (app));
+  stompy_test_point_at_emulator (emulator);
+  app = stompy_test_application_new (NULL);
 
   return app;
 }
@@ -351,7 +334,7 @@ test_new_report_path (void)
   g_autofree char *policy = NULL;
 
   wait_reports_listed (cur);
-  click (cur->new_toggle);
+  stompy_test_click (cur->new_toggle);
   gtk_toggle_button_set_active (cur->new_toggle, TRUE);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (cur->mode_stack), ==, "new");
 
@@ -398,7 +381,7 @@ test_new_report_path (void)
   /* Nothing is created before the policy is confirmed. */
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (cur->create_button)));
   gtk_check_button_set_active (cur->policy_check, TRUE);
-  click (cur->create_button);
+  stompy_test_click (cur->create_button);
   g_assert_true (cur->creating);
   g_assert_cmpint (stompy_page_get_state (STOMPY_PAGE (shown.page)), ==, STOMPY_PAGE_STATE_BUSY);
   SPIN_UNTIL (!cur->creating);
@@ -418,7 +401,7 @@ test_new_report_path (void)
   g_assert_false (gtk_check_button_get_active (cur->policy_check));
   g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (cur->create_button)));
   gtk_check_button_set_active (cur->policy_check, TRUE);
-  click (cur->create_button);
+  stompy_test_click (cur->create_button);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (cur->steps_list)));
   SPIN_UNTIL (!cur->creating);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (cur->create_error_label)));
@@ -532,7 +515,7 @@ test_list_error_in_place_with_retry (void)
 
   g_clear_pointer (&reply, json_node_unref);
   reply = stompy_test_emulator_control (emulator, "reset", "{}");
-  click (cur->existing_retry_button);
+  stompy_test_click (cur->existing_retry_button);
   wait_reports_listed (cur);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (cur->existing_error_label)));
   g_assert_cmpuint (count_children (GTK_WIDGET (cur->report_list)), ==, 6);
@@ -602,7 +585,7 @@ test_template_creates_stack (void)
   gtk_check_button_set_active (section->ack_check, TRUE);
   g_assert_true (stompy_stack_record_get_iam_acknowledged (record));
   screenshot (&shown, "template-ready");
-  click (section->create_button);
+  stompy_test_click (section->create_button);
 
   /* The token is in the record before CreateStack is answered. */
   token = stompy_stack_record_get_client_request_token (record);
@@ -659,7 +642,7 @@ test_failing_stack_explained (void)
   section = shown.page->template_section;
   wait_template_read (section);
   gtk_check_button_set_active (section->ack_check, TRUE);
-  click (section->create_button);
+  stompy_test_click (section->create_button);
   SPIN_UNTIL (!section->creating && !section->following);
 
   g_assert_true (section->unusable);
@@ -676,7 +659,7 @@ test_failing_stack_explained (void)
   /* Delete and Retry: the stack is deleted, then created anew with a new token. */
   first_token = g_strdup (stompy_stack_record_get_client_request_token (record));
   first_id = g_strdup (stompy_stack_record_get_stack_id (record));
-  click (section->delete_retry_button);
+  stompy_test_click (section->delete_retry_button);
   g_assert_true (section->deleting);
   SPIN_UNTIL (stompy_stack_record_is_complete (record) && !section->following);
   g_assert_cmpstr (stompy_stack_record_get_client_request_token (record), !=, first_token);
@@ -702,7 +685,7 @@ test_resume_follows_stack (void)
   section = shown.page->template_section;
   wait_template_read (section);
   gtk_check_button_set_active (section->ack_check, TRUE);
-  click (section->create_button);
+  stompy_test_click (section->create_button);
   SPIN_UNTIL (stompy_stack_record_get_stack_id (record) != NULL);
   stack_id = g_strdup (stompy_stack_record_get_stack_id (record));
 

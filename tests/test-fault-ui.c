@@ -41,30 +41,16 @@
 static StompyTestEmulator *emulator;
 static StompyApplication *app;
 
-static void
-click (gpointer button)
-{
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (button)));
-  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (button)));
-  g_signal_emit_by_name (button, "clicked");
-}
-
 static StompyApplication *
 get_app (void)
 {
-  g_autoptr(GError) error = NULL;
-
   if (app != NULL)
     return app;
 
   emulator = stompy_test_emulator_start ();
-  g_setenv ("AWS_ENDPOINT_URL", stompy_test_emulator_get_url (emulator), TRUE);
-  g_setenv ("STOMPY_API_URL", stompy_test_emulator_get_api_url (emulator), TRUE);
+  stompy_test_point_at_emulator (emulator);
+  app = stompy_test_application_new (NULL);
 
-  app = stompy_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
   return app;
 }
 
@@ -97,7 +83,7 @@ go_on (StompyWindow *window,
        StompyStep    expected)
 {
   SPIN_UNTIL (gtk_widget_is_sensitive (GTK_WIDGET (window->primary_button)));
-  click (window->primary_button);
+  stompy_test_click (window->primary_button);
   SPIN_UNTIL (stompy_window_get_step (window) == expected && !window->submitting);
 }
 
@@ -114,7 +100,7 @@ sign_in_with_failing_verify (StompyWindow *window)
   SPIN_UNTIL (!stompy->checking_session);
   stompy_test_set_text (stompy->email_row, OPS_EMAIL);
   stompy_test_set_text (stompy->password_row, OPS_PASSWORD);
-  click (stompy->sign_in_button);
+  stompy_test_click (stompy->sign_in_button);
   SPIN_UNTIL (!stompy->signing_in);
   g_assert_true (stompy->signed_in);
   SPIN_UNTIL (!stompy->saving_token);
@@ -123,7 +109,7 @@ sign_in_with_failing_verify (StompyWindow *window)
   adw_combo_row_set_selected (aws->source_row, STOMPY_CREDENTIAL_SOURCE_TYPED);
   stompy_test_set_text (aws->access_key_row, MGMT_KEY_ID);
   stompy_test_set_text (aws->secret_row, MGMT_SECRET);
-  click (aws->verify_button);
+  stompy_test_click (aws->verify_button);
   SPIN_UNTIL (!aws->verifying);
   g_assert_true (label_shows (aws->error_label));
   g_test_message ("sign-in page: %s", gtk_label_get_label (aws->error_label));
@@ -132,7 +118,7 @@ sign_in_with_failing_verify (StompyWindow *window)
   g_assert_cmpint (stompy_window_get_step (window), ==, STOMPY_STEP_SIGN_IN);
 
   stompy_test_emulator_clear_faults (emulator);
-  click (aws->verify_button);
+  stompy_test_click (aws->verify_button);
   SPIN_UNTIL (!aws->verifying);
   g_assert_nonnull (stompy_onboarding_get_identity (model ()));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (aws->error_label)));
@@ -157,7 +143,7 @@ analysaver_with_failing_create (StompyWindow *window)
   gtk_check_button_set_active (section->ack_check, TRUE);
 
   fault ("cloudformation:CreateStack", "http500");
-  click (section->create_button);
+  stompy_test_click (section->create_button);
   SPIN_UNTIL (!section->creating && !section->following);
   g_assert_true (label_shows (section->error_label));
   g_test_message ("AnalySaver page: %s", gtk_label_get_label (section->error_label));
@@ -166,7 +152,7 @@ analysaver_with_failing_create (StompyWindow *window)
   g_assert_cmpint (stompy_test_creations (emulator, "cloudformation:stack"), ==, 0);
 
   stompy_test_emulator_clear_faults (emulator);
-  click (section->create_button);
+  stompy_test_click (section->create_button);
   SPIN_UNTIL (stompy_stack_record_is_complete (section->record) && !section->following
               && !section->creating);
   g_assert_cmpstr (stompy_stack_record_get_status (section->record), ==, "CREATE_COMPLETE");
@@ -184,7 +170,7 @@ connect_with_failing_post (StompyWindow *window)
 
   SPIN_UNTIL (stompy_page_get_state (STOMPY_PAGE (page)) == STOMPY_PAGE_STATE_READY);
   fault ("stompy:POST /aws/accounts", "http503");
-  click (page->connect_button);
+  stompy_test_click (page->connect_button);
   SPIN_UNTIL (!window->submitting);
   g_assert_true (gtk_widget_get_visible (page->error_box));
   g_assert_true (label_shows (page->error_label));
@@ -194,7 +180,7 @@ connect_with_failing_post (StompyWindow *window)
 
   stompy_test_emulator_clear_faults (emulator);
   SPIN_UNTIL (stompy_page_get_state (STOMPY_PAGE (page)) == STOMPY_PAGE_STATE_READY);
-  click (page->connect_button);
+  stompy_test_click (page->connect_button);
   SPIN_UNTIL (stompy_window_get_step (window) == STOMPY_STEP_DONE && !window->submitting);
   g_assert_cmpint (stompy_onboarding_get_step (model ()), ==, STOMPY_STEP_DONE);
   g_assert_cmpint (stompy_test_creations (emulator, "stompy:aws_account"), ==, 1);

@@ -56,44 +56,29 @@ static guint restarts;
 
 #define SPIN_UNTIL(cond) STOMPY_TEST_SPIN_UNTIL (cond, SPIN_TIMEOUT_US)
 
-/* What a click does, at once (gtk_widget_activate() animates a press first). */
-static void
-click (gpointer button)
-{
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (button)));
-  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (button)));
-  g_signal_emit_by_name (button, "clicked");
-}
-
 static StompyApplication *
 get_app (void)
 {
-  g_autoptr(GError) error = NULL;
-
   if (app != NULL)
     return app;
 
   if (emulator == NULL)
     {
       emulator = stompy_test_emulator_start ();
-      /* Before the application exists: it reads them at startup. */
-      g_setenv ("AWS_ENDPOINT_URL", stompy_test_emulator_get_url (emulator), TRUE);
-      g_setenv ("STOMPY_API_URL", stompy_test_emulator_get_api_url (emulator), TRUE);
+      stompy_test_point_at_emulator (emulator);
     }
 
-  app = stompy_application_new ();
-  /* Tests do not own the bus name; each process has its own instance. */
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
   /* A restarted instance beside the one it replaces (see quit_app()). */
   if (restarts > 0)
     {
       g_autofree char *id = g_strdup_printf ("io.stompy.Connect.Restart%u", restarts);
 
-      g_application_set_application_id (G_APPLICATION (app), id);
+      app = stompy_test_application_new (id);
     }
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-  g_assert_nonnull (stompy_application_get_api_client (app));
+  else
+    {
+      app = stompy_test_application_new (NULL);
+    }
 
   return app;
 }
@@ -236,7 +221,7 @@ sign_in (StompyWindow *window,
   SPIN_UNTIL (!stompy->checking_session);
   stompy_test_set_text (stompy->email_row, email);
   stompy_test_set_text (stompy->password_row, password);
-  click (stompy->sign_in_button);
+  stompy_test_click (stompy->sign_in_button);
   SPIN_UNTIL (!stompy->signing_in);
   g_assert_true (stompy->signed_in);
   SPIN_UNTIL (!stompy->saving_token);
@@ -252,7 +237,7 @@ use_typed_key (StompyWindow *window)
   stompy_test_set_text (aws->access_key_row, MGMT_KEY_ID);
   stompy_test_set_text (aws->secret_row, MGMT_SECRET);
   gtk_switch_set_active (aws->remember_switch, TRUE);
-  click (aws->verify_button);
+  stompy_test_click (aws->verify_button);
   SPIN_UNTIL (!aws->verifying);
   g_assert_nonnull (stompy_onboarding_get_identity (model ()));
 }
@@ -275,7 +260,7 @@ go_on (StompyWindow *window,
        StompyStep    expected)
 {
   SPIN_UNTIL (gtk_widget_is_sensitive (GTK_WIDGET (window->primary_button)));
-  click (window->primary_button);
+  stompy_test_click (window->primary_button);
   SPIN_UNTIL (stompy_window_get_step (window) == expected && !window->submitting);
   g_assert_true (gtk_stack_get_visible_child (window->stack)
                  == GTK_WIDGET (_stompy_window_get_page (window, expected)));
@@ -289,7 +274,7 @@ static void
 go_back (StompyWindow *window,
          StompyStep    expected)
 {
-  click (window->back_button);
+  stompy_test_click (window->back_button);
   g_assert_cmpint (stompy_window_get_step (window), ==, expected);
 }
 
@@ -328,7 +313,7 @@ create_stack (StompyTemplateSection *section)
 {
   SPIN_UNTIL (section->template != NULL && !section->loading);
   gtk_check_button_set_active (section->ack_check, TRUE);
-  click (section->create_button);
+  stompy_test_click (section->create_button);
   SPIN_UNTIL (stompy_stack_record_is_complete (section->record) && !section->following
               && !section->creating);
   g_assert_cmpstr (stompy_stack_record_get_status (section->record), ==, "CREATE_COMPLETE");
@@ -416,7 +401,7 @@ press_connect (StompyWindow *window)
   g_assert_cmpint (stompy_window_get_step (window), ==, STOMPY_STEP_CONNECT);
   SPIN_UNTIL (stompy_page_get_state (STOMPY_PAGE (page)) == STOMPY_PAGE_STATE_READY);
   g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (window->primary_button)));
-  click (page->connect_button);
+  stompy_test_click (page->connect_button);
   g_assert_true (window->submitting);
   g_assert_cmpint (stompy_page_get_state (STOMPY_PAGE (page)), ==, STOMPY_PAGE_STATE_BUSY);
   g_assert_true (gtk_widget_get_visible (page->progress_box));
@@ -705,7 +690,7 @@ test_automatic_both_with_back (void)
 
   /* A link on the summary goes straight back to Products. */
   go_on (window, STOMPY_STEP_CONNECT);
-  click (_stompy_connect_page_get_step_button (_stompy_connect_page_get_summary_row (connect_page (window),
+  stompy_test_click (_stompy_connect_page_get_step_button (_stompy_connect_page_get_summary_row (connect_page (window),
                                                                                      _("Products"))));
   g_assert_cmpint (stompy_window_get_step (window), ==, STOMPY_STEP_PRODUCTS);
 
@@ -893,7 +878,7 @@ test_connect_failed_check (void)
   screenshot (window, "connect-failed");
 
   /* The check's button goes to the step it concerns. */
-  click (_stompy_connect_page_get_step_button (row));
+  stompy_test_click (_stompy_connect_page_get_step_button (row));
   g_assert_cmpint (stompy_window_get_step (window), ==, STOMPY_STEP_ANALYSAVER);
   stompy_test_set_text (analysaver_page (window)->template_section->role_arn_row,
                         "arn:aws:iam::" SOLO_ACCOUNT ":role/StompyAnalySaverRole");
@@ -994,7 +979,7 @@ test_connect_token_expired (void)
   screenshot (window, "connect-session-expired");
 
   /* Sign In Again: step 1 with the form, the email kept. */
-  click (page->sign_in_again_button);
+  stompy_test_click (page->sign_in_again_button);
   SPIN_UNTIL (stompy_window_get_step (window) == STOMPY_STEP_SIGN_IN);
   SPIN_UNTIL (!stompy->signing_out);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (stompy->password_row)));
@@ -1045,7 +1030,7 @@ test_connect_missing_links_back (void)
 
   row = g_ptr_array_index (page->missing_rows, 2);
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, _("SpoTainer Role"));
-  click (_stompy_connect_page_get_step_button (row));
+  stompy_test_click (_stompy_connect_page_get_step_button (row));
   g_assert_cmpint (stompy_window_get_step (window), ==, STOMPY_STEP_SPOTAINER);
 
   close_window (window);

@@ -192,19 +192,13 @@ assert_valid (gpointer row)
 static StompyApplication *
 get_app (void)
 {
-  g_autoptr(GError) error = NULL;
-
   if (app != NULL)
     return app;
 
   emulator = stompy_test_emulator_start ();
-  g_setenv ("AWS_ENDPOINT_URL", stompy_test_emulator_get_url (emulator), TRUE);
-  g_setenv ("STOMPY_API_URL", stompy_test_emulator_get_api_url (emulator), TRUE);
+  stompy_test_point_at_emulator (emulator);
+  app = stompy_test_application_new (NULL);
 
-  app = stompy_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
   return app;
 }
 

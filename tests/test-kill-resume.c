@@ -115,15 +115,6 @@ model (void)
   return stompy_application_get_model (app);
 }
 
-/* What a click does, at once (gtk_widget_activate() animates a press first). */
-static void
-click (gpointer button)
-{
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (button)));
-  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (button)));
-  g_signal_emit_by_name (button, "clicked");
-}
-
 /* A line for the parent; everything else the child prints is ignored. */
 static void
 tell_parent (const char *what)
@@ -177,7 +168,7 @@ go_on (StompyWindow *window,
        StompyStep    expected)
 {
   SPIN_UNTIL (gtk_widget_is_sensitive (GTK_WIDGET (window->primary_button)) && !window->submitting);
-  click (window->primary_button);
+  stompy_test_click (window->primary_button);
   SPIN_UNTIL (stompy_window_get_step (window) == expected && !window->submitting);
   g_assert_true (gtk_stack_get_visible_child (window->stack) == GTK_WIDGET (page (window, expected)));
 }
@@ -292,7 +283,7 @@ sign_in (StompyWindow *window)
   SPIN_UNTIL (!stompy->checking_session);
   stompy_test_set_text (stompy->email_row, OPS_EMAIL);
   stompy_test_set_text (stompy->password_row, OPS_PASSWORD);
-  click (stompy->sign_in_button);
+  stompy_test_click (stompy->sign_in_button);
   SPIN_UNTIL (!stompy->signing_in);
   g_assert_true (stompy->signed_in);
   SPIN_UNTIL (!stompy->saving_token);
@@ -301,7 +292,7 @@ sign_in (StompyWindow *window)
   stompy_test_set_text (aws->access_key_row, MGMT_KEY_ID);
   stompy_test_set_text (aws->secret_row, MGMT_SECRET);
   gtk_switch_set_active (aws->remember_switch, TRUE);
-  click (aws->verify_button);
+  stompy_test_click (aws->verify_button);
   SPIN_UNTIL (!aws->verifying && !aws->saving);
   g_assert_nonnull (stompy_onboarding_get_identity (model ()));
 }
@@ -361,7 +352,7 @@ complete_stack (StompyTemplateSection *section)
 {
   prepare_stack (section);
   if (!stompy_stack_record_is_complete (section->record))
-    click (section->create_button);
+    stompy_test_click (section->create_button);
   finish_stack (section);
 }
 
@@ -380,7 +371,7 @@ die_in (gpointer button)
 {
   tell_parent ("ready");
   wait_for_go ();
-  click (button);
+  stompy_test_click (button);
   run_until_killed ();
 }
 
@@ -417,12 +408,12 @@ child_kill (const KillPoint *point)
   fill_new_report (analysaver->cur_section, TRUE);
   if (is_cur_call (point))
     die_in (analysaver->cur_section->create_button);
-  click (analysaver->cur_section->create_button);
+  stompy_test_click (analysaver->cur_section->create_button);
   finish_new_report (analysaver->cur_section);
   prepare_stack (analysaver->template_section);
   if (point->step == STOMPY_STEP_ANALYSAVER)
     die_in (analysaver->template_section->create_button);
-  click (analysaver->template_section->create_button);
+  stompy_test_click (analysaver->template_section->create_button);
   finish_stack (analysaver->template_section);
   go_on (window, STOMPY_STEP_SPOTAINER);
 
@@ -432,7 +423,7 @@ child_kill (const KillPoint *point)
   prepare_stack (spotainer->template_section);
   if (point->step == STOMPY_STEP_SPOTAINER)
     die_in (spotainer->template_section->create_button);
-  click (spotainer->template_section->create_button);
+  stompy_test_click (spotainer->template_section->create_button);
   finish_stack (spotainer->template_section);
   go_on (window, STOMPY_STEP_CONNECT);
 
@@ -482,7 +473,7 @@ child_resume (const KillPoint *point)
       g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (aws->access_key_row)), ==, MGMT_KEY_ID);
       stompy_test_set_text (aws->secret_row, MGMT_SECRET);
       gtk_switch_set_active (aws->remember_switch, TRUE);
-      click (aws->verify_button);
+      stompy_test_click (aws->verify_button);
       SPIN_UNTIL (!aws->verifying);
       go_on (window, STOMPY_STEP_PRODUCTS);
     }
@@ -527,7 +518,7 @@ child_resume (const KillPoint *point)
         {
           g_assert_false (stompy_cur_choice_is_complete (stompy_onboarding_get_cur_choice (model ())));
           fill_new_report (cur, !is_cur_call (point));
-          click (cur->create_button);
+          stompy_test_click (cur->create_button);
           finish_new_report (cur);
           /* What the killed run had made is found and reused, not made again. */
           if (g_strcmp0 (point->operation, "s3:CreateBucket") == 0)
@@ -567,7 +558,7 @@ child_resume (const KillPoint *point)
       SPIN_UNTIL (stompy_page_get_state (STOMPY_PAGE (connect)) == STOMPY_PAGE_STATE_READY);
       g_assert_nonnull (_stompy_connect_page_get_summary_row (connect, _("AnalySaver Role")));
       g_assert_nonnull (_stompy_connect_page_get_summary_row (connect, _("SpoTainer Role")));
-      click (connect->connect_button);
+      stompy_test_click (connect->connect_button);
       SPIN_UNTIL (stompy_window_get_step (window) == STOMPY_STEP_DONE && !window->submitting);
     }
 

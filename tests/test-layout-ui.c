@@ -70,31 +70,16 @@ static GString *cut_labels;
 
 /* ------------------------------------------------------------------ the app */
 
-static void
-click (gpointer button)
-{
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (button)));
-  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (button)));
-  g_signal_emit_by_name (button, "clicked");
-}
-
 static StompyApplication *
 get_app (void)
 {
-  g_autoptr(GError) error = NULL;
-
   if (app != NULL)
     return app;
 
   emulator = stompy_test_emulator_start ();
-  /* Before the application exists: it reads them at startup. */
-  g_setenv ("AWS_ENDPOINT_URL", stompy_test_emulator_get_url (emulator), TRUE);
-  g_setenv ("STOMPY_API_URL", stompy_test_emulator_get_api_url (emulator), TRUE);
+  stompy_test_point_at_emulator (emulator);
+  app = stompy_test_application_new (NULL);
 
-  app = stompy_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
   return app;
 }
 
@@ -194,7 +179,7 @@ go_on (StompyWindow *window,
        StompyStep    expected)
 {
   SPIN_UNTIL (gtk_widget_is_sensitive (GTK_WIDGET (window->primary_button)));
-  click (window->primary_button);
+  stompy_test_click (window->primary_button);
   SPIN_UNTIL (stompy_window_get_step (window) == expected && !window->submitting);
   g_assert_true (gtk_stack_get_visible_child (window->stack) == GTK_WIDGET (page (window, expected)));
   if (expected == STOMPY_STEP_CONNECT)
@@ -506,7 +491,7 @@ sign_in (StompyWindow *window)
   SPIN_UNTIL (!stompy->checking_session);
   stompy_test_set_text (stompy->email_row, OPS_EMAIL);
   stompy_test_set_text (stompy->password_row, OPS_PASSWORD);
-  click (stompy->sign_in_button);
+  stompy_test_click (stompy->sign_in_button);
   SPIN_UNTIL (!stompy->signing_in);
   g_assert_true (stompy->signed_in);
   SPIN_UNTIL (!stompy->saving_token);
@@ -515,7 +500,7 @@ sign_in (StompyWindow *window)
   stompy_test_set_text (aws->access_key_row, MGMT_KEY_ID);
   stompy_test_set_text (aws->secret_row, MGMT_SECRET);
   gtk_switch_set_active (aws->remember_switch, TRUE);
-  click (aws->verify_button);
+  stompy_test_click (aws->verify_button);
   SPIN_UNTIL (!aws->verifying && !aws->saving);
   g_assert_nonnull (stompy_onboarding_get_identity (model ()));
   /* The account, its organization role and the advice for it. */
@@ -527,7 +512,7 @@ create_stack (StompyTemplateSection *section)
 {
   SPIN_UNTIL (section->template != NULL && !section->loading);
   gtk_check_button_set_active (section->ack_check, TRUE);
-  click (section->create_button);
+  stompy_test_click (section->create_button);
 }
 
 static void
@@ -580,7 +565,7 @@ walk_the_flow (void)
   check_page (window, "analysaver-new-report", cur->mode_box);
 
   /* The report and its bucket made, the role stack created: the panel all ticks. */
-  click (cur->create_button);
+  stompy_test_click (cur->create_button);
   SPIN_UNTIL (!cur->creating);
   g_assert_true (stompy_section_get_ready (STOMPY_SECTION (cur)));
   create_stack (analysaver->template_section);
@@ -607,7 +592,7 @@ walk_the_flow (void)
   check_page (window, "connect", NULL);
 
   /* Done: connected, waiting for the first report. */
-  click (STOMPY_CONNECT_PAGE (page (window, STOMPY_STEP_CONNECT))->connect_button);
+  stompy_test_click (STOMPY_CONNECT_PAGE (page (window, STOMPY_STEP_CONNECT))->connect_button);
   SPIN_UNTIL (stompy_window_get_step (window) == STOMPY_STEP_DONE && !window->submitting);
   SPIN_UNTIL (!gtk_stack_get_transition_running (window->stack));
   check_page (window, "done", NULL);

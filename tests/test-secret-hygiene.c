@@ -377,14 +377,6 @@ test_cli_flow (void)
 
 /* ------------------------------------------------------------------ the application */
 
-static void
-click (gpointer button)
-{
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (button)));
-  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (button)));
-  g_signal_emit_by_name (button, "clicked");
-}
-
 static guint
 count_dumps (void)
 {
@@ -403,7 +395,7 @@ go_on (StompyWindow *window,
        StompyStep    expected)
 {
   SPIN_UNTIL (gtk_widget_is_sensitive (GTK_WIDGET (window->primary_button)));
-  click (window->primary_button);
+  stompy_test_click (window->primary_button);
   SPIN_UNTIL (stompy_window_get_step (window) == expected && !window->submitting);
 }
 
@@ -446,7 +438,7 @@ test_application_flow (void)
   SPIN_UNTIL (!stompy->checking_session);
   stompy_test_set_text (stompy->email_row, OPS_EMAIL);
   stompy_test_set_text (stompy->password_row, OPS_PASSWORD);
-  click (stompy->sign_in_button);
+  stompy_test_click (stompy->sign_in_button);
   SPIN_UNTIL (!stompy->signing_in);
   g_assert_true (stompy->signed_in);
   SPIN_UNTIL (!stompy->saving_token);
@@ -456,7 +448,7 @@ test_application_flow (void)
   /* The AWS credentials from the environment (the temporary ones). */
   aws = sign_in->aws_section;
   adw_combo_row_set_selected (aws->source_row, STOMPY_CREDENTIAL_SOURCE_ENVIRONMENT);
-  click (aws->verify_button);
+  stompy_test_click (aws->verify_button);
   SPIN_UNTIL (!aws->verifying);
   g_assert_nonnull (stompy_onboarding_get_identity (stompy_application_get_model (app)));
 
@@ -470,7 +462,7 @@ test_application_flow (void)
   template = STOMPY_SPOTAINER_PAGE (_stompy_window_get_page (window, STOMPY_STEP_SPOTAINER))->template_section;
   SPIN_UNTIL (template->template != NULL && !template->loading);
   gtk_check_button_set_active (template->ack_check, TRUE);
-  click (template->create_button);
+  stompy_test_click (template->create_button);
   SPIN_UNTIL (stompy_stack_record_is_complete (template->record) && !template->following &&
               !template->creating);
 
@@ -503,7 +495,7 @@ test_application_flow (void)
   go_on (window, STOMPY_STEP_CONNECT);
   connect = STOMPY_CONNECT_PAGE (_stompy_window_get_page (window, STOMPY_STEP_CONNECT));
   SPIN_UNTIL (stompy_page_get_state (STOMPY_PAGE (connect)) == STOMPY_PAGE_STATE_READY);
-  click (connect->connect_button);
+  stompy_test_click (connect->connect_button);
   SPIN_UNTIL (stompy_window_get_step (window) == STOMPY_STEP_DONE && !window->submitting);
 
   /* Close as a user does (the state file is saved after every change). */

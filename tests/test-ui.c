@@ -42,34 +42,15 @@ static StompyApplication *app;
 
 #define SPIN_UNTIL(cond) STOMPY_TEST_SPIN_UNTIL (cond, SPIN_TIMEOUT_US)
 
-/* What a click does, at once (gtk_widget_activate() animates a press first). */
-static void
-click (gpointer button)
-{
-  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (button)));
-  g_signal_emit_by_name (button, "clicked");
-}
-
 static StompyApplication *
 get_app (void)
 {
-  g_autoptr(GError) error = NULL;
-
   if (app != NULL)
     return app;
 
   emulator = stompy_test_emulator_start ();
-  /* Before the application exists: it reads them at startup. */
-  g_setenv ("AWS_ENDPOINT_URL", stompy_test_emulator_get_url (emulator), TRUE);
-  g_setenv ("STOMPY_API_URL", stompy_test_emulator_get_api_url (emulator), TRUE);
-
-  app = stompy_application_new ();
-  /* Tests do not own the bus name; each process has its own instance. */
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-  g_assert_nonnull (stompy_application_get_model (app));
-  g_assert_nonnull (stompy_application_get_api_client (app));
+  stompy_test_point_at_emulator (emulator);
+  app = stompy_test_application_new (NULL);
 
   return app;
 }
@@ -179,7 +160,7 @@ sign_in (StompySignInPage *page,
   wait_session_checked (page);
   gtk_editable_set_text (GTK_EDITABLE (stompy->email_row), email);
   gtk_editable_set_text (GTK_EDITABLE (stompy->password_row), password);
-  click (stompy->sign_in_button);
+  stompy_test_click (stompy->sign_in_button);
   g_assert_true (stompy->signing_in);
   g_assert_cmpint (stompy_page_get_state (STOMPY_PAGE (page)), ==, STOMPY_PAGE_STATE_BUSY);
   SPIN_UNTIL (!stompy->signing_in);
@@ -196,7 +177,7 @@ verify_access_key (StompySignInPage *page,
   gtk_editable_set_text (GTK_EDITABLE (aws->access_key_row), key_id);
   gtk_editable_set_text (GTK_EDITABLE (aws->secret_row), secret);
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (aws->verify_button)));
-  click (aws->verify_button);
+  stompy_test_click (aws->verify_button);
   g_assert_true (aws->verifying);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (aws->verify_spinner)));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (aws->verify_cancel_button)));
@@ -517,7 +498,7 @@ test_wrong_password_inline_error (void)
 
   /* An email that is not one is caught before any request. */
   gtk_editable_set_text (GTK_EDITABLE (stompy->email_row), "ops at example");
-  click (stompy->sign_in_button);
+  stompy_test_click (stompy->sign_in_button);
   g_assert_false (stompy->signing_in);
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (stompy->email_row), "error"));
   g_assert_true (focus_within (window, stompy->email_row));
@@ -602,7 +583,7 @@ run_main_flow (void)
   /* Continue is on; Enter (the default widget) and a click do the same. */
   g_assert_cmpint (stompy_page_get_state (STOMPY_PAGE (page)), ==, STOMPY_PAGE_STATE_READY);
   g_assert_true (continue_enabled (window));
-  click (window->primary_button);
+  stompy_test_click (window->primary_button);
   SPIN_UNTIL (stompy_window_get_step (window) == STOMPY_STEP_PRODUCTS);
   g_assert_cmpint (stompy_onboarding_get_step (model), ==, STOMPY_STEP_PRODUCTS);
   g_assert_cmpstr (stompy_step_indicator_get_item_state (window->step_indicator, STOMPY_STEP_SIGN_IN),
@@ -622,7 +603,7 @@ run_main_flow (void)
   g_assert_false (continue_enabled (window));
 
   /* "Choose this" ticks both; then the user unticks SpoTainer. */
-  click (products->recommend_both_button);
+  stompy_test_click (products->recommend_both_button);
   g_assert_true (gtk_check_button_get_active (products->analysaver_check));
   g_assert_true (gtk_check_button_get_active (products->spotainer_check));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (products->hint_label)));
@@ -632,7 +613,7 @@ run_main_flow (void)
   g_assert_cmpint (stompy_onboarding_get_products (model), ==, STOMPY_PRODUCT_NONE);
 
   saves_before = stompy_onboarding_get_save_count (model);
-  click (window->primary_button);
+  stompy_test_click (window->primary_button);
   /* On to step 3, the AnalySaver page; SpoTainer is skipped. */
   SPIN_UNTIL (stompy_window_get_step (window) == STOMPY_STEP_ANALYSAVER);
   g_assert_cmpint (stompy_onboarding_get_products (model), ==, STOMPY_PRODUCT_ANALYSAVER);
@@ -658,9 +639,9 @@ run_main_flow (void)
   }
 
   /* Back works, a step at a time. */
-  click (window->back_button);
+  stompy_test_click (window->back_button);
   g_assert_cmpint (stompy_window_get_step (window), ==, STOMPY_STEP_PRODUCTS);
-  click (window->back_button);
+  stompy_test_click (window->back_button);
   g_assert_cmpint (stompy_window_get_step (window), ==, STOMPY_STEP_SIGN_IN);
 
   stompy_secret_free (g_steal_pointer (&stored));
@@ -702,7 +683,7 @@ test_member_advice (void)
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (products->recommend_both_row)));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (products->recommend_spotainer_row)));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (products->recommend_analysaver_row)));
-  click (products->recommend_spotainer_button);
+  stompy_test_click (products->recommend_spotainer_button);
   g_assert_false (gtk_check_button_get_active (products->analysaver_check));
   g_assert_true (gtk_check_button_get_active (products->spotainer_check));
 
@@ -763,7 +744,7 @@ test_verify_cancelled_says_nothing (void)
   adw_combo_row_set_selected (aws->source_row, STOMPY_CREDENTIAL_SOURCE_TYPED);
   gtk_editable_set_text (GTK_EDITABLE (aws->access_key_row), MGMT_KEY_ID);
   gtk_editable_set_text (GTK_EDITABLE (aws->secret_row), MGMT_SECRET);
-  click (aws->verify_button);
+  stompy_test_click (aws->verify_button);
   g_assert_true (aws->verifying);
 
   /* Escape cancels. */
@@ -849,7 +830,7 @@ test_guided_account_id (void)
   g_assert_cmpint (stompy_page_get_state (STOMPY_PAGE (page)), ==, STOMPY_PAGE_STATE_READY);
   g_assert_true (continue_enabled (window));
 
-  click (window->primary_button);
+  stompy_test_click (window->primary_button);
   SPIN_UNTIL (stompy_window_get_step (window) == STOMPY_STEP_PRODUCTS);
   /* Guided mode cannot tell the account's role: every recommendation shows. */
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (products_page (window)->recommend_both_row)));
@@ -885,7 +866,7 @@ test_stored_session_restored (void)
                                        OPS_EMAIL));
 
   /* Sign Out clears it. */
-  click (stompy->sign_out_button);
+  stompy_test_click (stompy->sign_out_button);
   SPIN_UNTIL (!stompy->signing_out);
   g_assert_false (stompy->signed_in);
   g_assert_null (stompy_onboarding_get_stompy_email (model));
@@ -963,7 +944,7 @@ test_start_over_resets_the_model (void)
   aws = page->aws_section;
   sign_in (page, OPS_EMAIL, OPS_PASSWORD);
   verify_access_key (page, MGMT_KEY_ID, MGMT_SECRET);
-  click (window->primary_button);
+  stompy_test_click (window->primary_button);
   SPIN_UNTIL (stompy_window_get_step (window) == STOMPY_STEP_PRODUCTS);
 
   _stompy_window_start_over (window);
@@ -993,7 +974,7 @@ test_resumes_on_saved_step (void)
   page = sign_in_page (window);
   sign_in (page, OPS_EMAIL, OPS_PASSWORD);
   verify_access_key (page, MGMT_KEY_ID, MGMT_SECRET);
-  click (window->primary_button);
+  stompy_test_click (window->primary_button);
   SPIN_UNTIL (stompy_window_get_step (window) == STOMPY_STEP_PRODUCTS);
   close_window (window);
 
@@ -1068,7 +1049,7 @@ test_window_prepares_next_page (void)
   window = open_window ();
   sign_in (sign_in_page (window), OPS_EMAIL, OPS_PASSWORD);
   verify_access_key (sign_in_page (window), MGMT_KEY_ID, MGMT_SECRET);
-  click (window->primary_button);
+  stompy_test_click (window->primary_button);
   SPIN_UNTIL (stompy_window_get_step (window) == STOMPY_STEP_PRODUCTS);
   gtk_check_button_set_active (products_page (window)->analysaver_check, TRUE);
 
@@ -1087,7 +1068,7 @@ test_window_prepares_next_page (void)
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (page)), >, 0);
   g_assert_true (gtk_stack_get_visible_child (cur->mode_stack) == shown);
 
-  click (window->primary_button);
+  stompy_test_click (window->primary_button);
   SPIN_UNTIL (stompy_window_get_step (window) == STOMPY_STEP_ANALYSAVER);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (page)));
   g_assert_true (gtk_stack_get_visible_child (cur->mode_stack) == shown);
