@@ -1044,6 +1044,7 @@ test_window_prepares_next_page (void)
   StompyPage *page;
   StompyCurSection *cur;
   GtkWidget *shown, *other;
+  guint n_sections;
 
   reset_world ();
   window = open_window ();
@@ -1065,6 +1066,17 @@ test_window_prepares_next_page (void)
   SPIN_UNTIL (STOMPY_ANALYSAVER_PAGE (page)->template_section->template != NULL);
   SPIN_UNTIL (g_object_get_data (G_OBJECT (other), "stompy-prepared-width") != NULL);
   g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (page)));
+  /* Each section was laid out on its own first, the others hidden for that
+   * moment only: the sections are all shown again. */
+  n_sections = 0;
+  for (GtkWidget *section = gtk_widget_get_first_child (GTK_WIDGET (STOMPY_ANALYSAVER_PAGE (page)->content_box));
+       section != NULL; section = gtk_widget_get_next_sibling (section))
+    if (gtk_widget_get_visible (section))
+      {
+        g_assert_nonnull (g_object_get_data (G_OBJECT (section), "stompy-prepared-width"));
+        n_sections++;
+      }
+  g_assert_cmpuint (n_sections, >=, 3);
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (page)), >, 0);
   g_assert_true (gtk_stack_get_visible_child (cur->mode_stack) == shown);
 
