@@ -1,6 +1,8 @@
 /* stompy-test-util.c — what the C tests share */
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "stompy-test-util.h"
 
 double
@@ -10,6 +12,28 @@ stompy_test_time_scale (void)
   double scale = value != NULL ? g_ascii_strtod (value, NULL) : 1.0;
 
   return scale >= 1.0 ? scale : 1.0;
+}
+
+void
+stompy_test_remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  /* Not into a symbolic link to a directory: the link itself goes. */
+  if (g_file_test (path, G_FILE_TEST_IS_SYMLINK) || (dir = g_dir_open (path, 0, NULL)) == NULL)
+    {
+      g_unlink (path);
+      return;
+    }
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      stompy_test_remove_tree (child);
+    }
+  g_rmdir (path);
 }
 
 void

@@ -21,6 +21,10 @@ G_BEGIN_DECLS
  * must outlast some of the app's own work (a stack still in progress when the app looks). */
 double                stompy_test_time_scale             (void);
 
+/* Removes @path and, when it is a directory, everything in it (symbolic links
+ * are removed, never followed). */
+void                  stompy_test_remove_tree            (const char    *path);
+
 /* A GAsyncReadyCallback storing a reference to the result in *(GAsyncResult **) @slot. */
 void                  stompy_test_store_result_cb        (GObject       *source,
                                                           GAsyncResult  *result,

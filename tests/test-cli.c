@@ -15,6 +15,7 @@
 #include <json-glib/json-glib.h>
 
 #include "stompy-test-emulator.h"
+#include "stompy-test-util.h"
 
 static StompyTestEmulator *emulator;
 static char *tmp_dir;
@@ -530,28 +531,6 @@ test_login_unreachable (void)
 #define MGMT_PROFILE "emulator-management"
 #define MGMT_ACCOUNT "210987654321"
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    {
-      g_unlink (path);
-    }
-}
-
 /* A state directory of its own for each test (XDG_STATE_HOME), and the
  * emulator back to its fixtures. */
 typedef struct
@@ -574,7 +553,7 @@ static void
 state_teardown (StateFixture  *fixture,
                 gconstpointer  data)
 {
-  remove_tree (fixture->state_home);
+  stompy_test_remove_tree (fixture->state_home);
   g_free (fixture->state_home);
 }
 

@@ -36,6 +36,7 @@
 #include <json-glib/json-glib.h>
 
 #include "stompy-test-emulator.h"
+#include "stompy-test-util.h"
 
 #define PROFILE         "emulator-management"
 #define ACCESS_KEY_ID   "AKIAEMULATORMGMT0001"
@@ -478,28 +479,6 @@ check_made_once (StompyTestEmulator *emulator,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    {
-      g_unlink (path);
-    }
-}
-
-static void
 add_fault (StompyTestEmulator *emulator,
            const Case         *c)
 {
@@ -595,7 +574,7 @@ run_case (Case               *c,
 
 out:
   flow_clear (&flow);
-  remove_tree (state_home);
+  stompy_test_remove_tree (state_home);
   c->failure = failure;
   c->seconds = (g_get_monotonic_time () - start) / 1e6;
   c->log = g_string_free (g_steal_pointer (&log), FALSE);
@@ -804,7 +783,7 @@ discover_operations (void)
   else
     discovery_failure = check_made_once (emulator, state_home);
   flow_clear (&flow);
-  remove_tree (state_home);
+  stompy_test_remove_tree (state_home);
 
   stats = stompy_test_emulator_get_stats (emulator);
   requests = json_object_get_object_member (json_node_get_object (stats), "requests");
@@ -951,7 +930,7 @@ main (int    argc,
 
   status = g_test_run ();
 
-  remove_tree (tmp_dir);
+  stompy_test_remove_tree (tmp_dir);
   g_ptr_array_unref (cases);
   g_ptr_array_unref (operations);
   g_free (discovery_failure);

@@ -789,29 +789,6 @@ assert_saved_before_call (const char      *state_home,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileEnumerator) children = NULL;
-  GFileInfo *info;
-
-  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME ","
-                                        G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  while (children != NULL
-         && g_file_enumerator_iterate (children, &info, NULL, NULL, NULL) && info != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
-
-      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 test_kill_and_resume (gconstpointer data)
 {
   const KillPoint *point = data;
@@ -873,7 +850,7 @@ test_kill_and_resume (gconstpointer data)
   g_assert_cmpint (stompy_test_creations (emulator, "cur:report"), ==, 1);
   g_assert_cmpint (stompy_test_creations (emulator, "cloudformation:stack"), ==, 2);
 
-  remove_tree (state_home);
+  stompy_test_remove_tree (state_home);
 }
 
 int
