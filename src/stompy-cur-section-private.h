@@ -23,7 +23,10 @@ struct _StompyCurSection
   GtkWidget         *mode_box;
   GtkToggleButton   *existing_toggle;
   GtkToggleButton   *new_toggle;
-  GtkStack          *mode_stack;
+  GtkWidget         *modes;            /* one of the three forms below shown */
+  GtkWidget         *existing_form;
+  GtkWidget         *new_form;
+  GtkWidget         *guided_form;
   /* existing */
   GtkWidget         *loading_box;
   GtkSpinner        *loading_spinner;
@@ -74,6 +77,9 @@ struct _StompyCurSection
   gboolean           guided;
   gboolean           filling;          /* fields being set from the model */
 };
+
+/* For the tests: the form shown, "existing", "new" or "guided". */
+const char    *_stompy_cur_section_get_mode       (StompyCurSection *self);
 
 /* For the tests: the list row of the report named @name, or NULL. */
 GtkListBoxRow *_stompy_cur_section_get_report_row (StompyCurSection *self,

@@ -2,9 +2,9 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Three modes in one stack: an existing report (listed from the CUR API), a
- * new one (created by stompy_cur_setup_async()), and guided mode (typed back
- * from the console). Whatever is chosen goes to the model at once, so Back,
+ * Three forms, one shown at a time: an existing report (listed from the CUR
+ * API), a new one (created by stompy_cur_setup_async()), and guided mode (typed
+ * back from the console). Whatever is chosen goes to the model at once, so Back,
  * a restart and the status panel see it; the fields typed for a new report
  * stay in the widgets, which live as long as the window.
  */
@@ -20,6 +20,7 @@
 #include "stompy-error.h"
 #include "stompy-form.h"
 #include "stompy-open-uri.h"
+#include "stompy-page.h"
 #include "stompy-regions.h"
 #include "stompy-s3.h"
 
@@ -882,14 +883,27 @@ guided_field_changed_cb (StompyCurSection *self)
 
 /* ------------------------------------------------------------------ state */
 
+/* Shows @form, one of the three forms, and hides the others. */
+static void
+show_form (StompyCurSection *self,
+           GtkWidget        *form)
+{
+  GtkWidget *forms[] = { self->existing_form, self->new_form, self->guided_form };
+
+  for (guint i = 0; i < G_N_ELEMENTS (forms); i++)
+    if (forms[i] != form)
+      gtk_widget_set_visible (forms[i], FALSE);
+  gtk_widget_set_visible (form, TRUE);
+}
+
 static void
 mode_toggled_cb (StompyCurSection *self)
 {
   if (self->guided)
     return;
 
-  gtk_stack_set_visible_child_name (self->mode_stack,
-                                    gtk_toggle_button_get_active (self->new_toggle) ? "new" : "existing");
+  show_form (self, gtk_toggle_button_get_active (self->new_toggle) ? self->new_form
+                                                                     : self->existing_form);
   update_widgets (self);
 }
 
@@ -902,7 +916,7 @@ update_widgets (StompyCurSection *self)
 
   gtk_widget_set_visible (self->mode_box, !self->guided);
   if (self->guided)
-    gtk_stack_set_visible_child_name (self->mode_stack, "guided");
+    show_form (self, self->guided_form);
 
   gtk_widget_set_visible (self->loading_box, self->loading || self->checking_bucket);
   gtk_spinner_set_spinning (self->loading_spinner, self->loading || self->checking_bucket);
@@ -1020,8 +1034,8 @@ fill_from_model (StompyCurSection *self)
   update_policy (self);
   if (!self->guided)
     {
-      gtk_stack_set_visible_child_name (self->mode_stack,
-                                        gtk_toggle_button_get_active (self->new_toggle) ? "new" : "existing");
+      show_form (self, gtk_toggle_button_get_active (self->new_toggle) ? self->new_form
+                                                                         : self->existing_form);
       new_form_valid (self, FALSE);
     }
   update_widgets (self);
@@ -1122,7 +1136,10 @@ stompy_cur_section_class_init (StompyCurSectionClass *klass)
   BIND (mode_box);
   BIND (existing_toggle);
   BIND (new_toggle);
-  BIND (mode_stack);
+  BIND (modes);
+  BIND (existing_form);
+  BIND (new_form);
+  BIND (guided_form);
   BIND (loading_box);
   BIND (loading_spinner);
   BIND (existing_error_label);
@@ -1168,6 +1185,10 @@ stompy_cur_section_init (StompyCurSection *self)
   setup_region_row (self->region_row);
   setup_region_row (self->guided_region_row);
   self->filling = FALSE;
+
+  stompy_page_mark_alternative (self->existing_form);
+  stompy_page_mark_alternative (self->new_form);
+  stompy_page_mark_alternative (self->guided_form);
 }
 
 GtkWidget *
@@ -1219,6 +1240,18 @@ stompy_cur_section_reset (StompyCurSection *self)
   self->reports_loaded = FALSE;
   fill_report_list (self);
   fill_from_model (self);
+}
+
+const char *
+_stompy_cur_section_get_mode (StompyCurSection *self)
+{
+  g_return_val_if_fail (STOMPY_IS_CUR_SECTION (self), NULL);
+
+  if (gtk_widget_get_visible (self->new_form))
+    return "new";
+  if (gtk_widget_get_visible (self->guided_form))
+    return "guided";
+  return "existing";
 }
 
 GtkListBoxRow *

@@ -291,3 +291,30 @@ stompy_page_toast (StompyPage *self,
 
   stompy_widget_toast (GTK_WIDGET (self), message);
 }
+
+static GQuark
+alternative_quark (void)
+{
+  static GQuark quark;
+
+  if (quark == 0)
+    quark = g_quark_from_static_string ("stompy-page-alternative");
+
+  return quark;
+}
+
+void
+stompy_page_mark_alternative (GtkWidget *form)
+{
+  g_return_if_fail (GTK_IS_WIDGET (form));
+
+  g_object_set_qdata (G_OBJECT (form), alternative_quark (), GINT_TO_POINTER (TRUE));
+}
+
+gboolean
+stompy_page_is_alternative (GtkWidget *widget)
+{
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), FALSE);
+
+  return g_object_get_qdata (G_OBJECT (widget), alternative_quark ()) != NULL;
+}

@@ -90,4 +90,11 @@ void               stompy_page_toast           (StompyPage          *self,
 void               stompy_widget_toast         (GtkWidget           *widget,
                                                 const char          *message);
 
+/* Marks @form as one of a page's alternative forms: the page shows one of
+ * them at a time, hiding the others, as the user chooses (a report's "existing"
+ * and "new" forms, say). The window lays the hidden ones out ahead, in idle
+ * time, as it does the next page (issue #7). */
+void               stompy_page_mark_alternative (GtkWidget          *form);
+gboolean           stompy_page_is_alternative   (GtkWidget          *widget);
+
 G_END_DECLS

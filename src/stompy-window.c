@@ -205,54 +205,51 @@ prepare_tick_cb (GtkWidget     *widget,
   return G_SOURCE_REMOVE;
 }
 
-/* A stack in @widget with a child not yet laid out at @width, the child in
- * *@hidden; NULL when every one is. Pages have a few: the report section's
- * forms, say, which the user opens later on the page. */
-static GtkStack *
-find_unprepared_stack (GtkWidget  *widget,
-                       int         width,
-                       GtkWidget **hidden)
+/* A hidden alternative form (stompy_page_mark_alternative()) in @widget not
+ * yet laid out at @width, or NULL when every one is. Pages have a few: the
+ * report section's "new" form, say, which the user opens later on the page. */
+static GtkWidget *
+find_unprepared_alternative (GtkWidget *widget,
+                             int        width)
 {
   if (!gtk_widget_get_visible (widget))
     return NULL;
 
-  if (GTK_IS_STACK (widget))
-    for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-         child = gtk_widget_get_next_sibling (child))
-      if (gtk_widget_get_visible (child) && !gtk_widget_get_child_visible (child)
-          && GPOINTER_TO_INT (g_object_get_data (G_OBJECT (child), "stompy-prepared-width")) != width)
-        {
-          *hidden = child;
-          return GTK_STACK (widget);
-        }
-
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkStack *stack = find_unprepared_stack (child, width, hidden);
+      GtkWidget *form;
 
-      if (stack != NULL)
-        return stack;
+      if (!gtk_widget_get_visible (child))
+        {
+          if (stompy_page_is_alternative (child)
+              && GPOINTER_TO_INT (g_object_get_data (G_OBJECT (child), "stompy-prepared-width")) != width)
+            return child;
+          continue;
+        }
+
+      form = find_unprepared_alternative (child, width);
+      if (form != NULL)
+        return form;
     }
 
   return NULL;
 }
 
-/* A part of @hidden, a child of @stack that it does not show, not yet laid
- * out at the width the stack would give it (in *@width), or NULL: only for a
- * vertical box, whose parts get its width and their own height. */
+/* A part of the hidden @form not yet laid out at the width its parent would
+ * give it (in *@width), or NULL: only for a vertical box, whose parts get its
+ * width and their own height. */
 static GtkWidget *
-find_unprepared_part (GtkStack  *stack,
-                      GtkWidget *hidden,
+find_unprepared_part (GtkWidget *form,
                       int       *width)
 {
-  if (!GTK_IS_BOX (hidden)
-      || gtk_orientable_get_orientation (GTK_ORIENTABLE (hidden)) != GTK_ORIENTATION_VERTICAL)
+  if (!GTK_IS_BOX (form)
+      || gtk_orientable_get_orientation (GTK_ORIENTABLE (form)) != GTK_ORIENTATION_VERTICAL)
     return NULL;
 
-  *width = gtk_widget_get_width (GTK_WIDGET (stack)) - gtk_widget_get_margin_start (hidden)
-           - gtk_widget_get_margin_end (hidden);
-  for (GtkWidget *part = gtk_widget_get_first_child (hidden); part != NULL;
+  *width = gtk_widget_get_width (gtk_widget_get_parent (form)) - gtk_widget_get_margin_start (form)
+           - gtk_widget_get_margin_end (form);
+  for (GtkWidget *part = gtk_widget_get_first_child (form); part != NULL;
        part = gtk_widget_get_next_sibling (part))
     if (gtk_widget_get_visible (part)
         && GPOINTER_TO_INT (g_object_get_data (G_OBJECT (part), "stompy-prepared-width")) != *width)
@@ -261,16 +258,20 @@ find_unprepared_part (GtkStack  *stack,
   return NULL;
 }
 
-/* Shows @child in @stack at once (no transition). */
+/* Shows @form in place of the alternatives shown beside it (its visible
+ * siblings marked alternative), which are added to @shown. */
 static void
-switch_stack_child (GtkStack  *stack,
-                    GtkWidget *child)
+show_alternative (GtkWidget *form,
+                  GPtrArray *shown)
 {
-  GtkStackTransitionType transition = gtk_stack_get_transition_type (stack);
-
-  gtk_stack_set_transition_type (stack, GTK_STACK_TRANSITION_TYPE_NONE);
-  gtk_stack_set_visible_child (stack, child);
-  gtk_stack_set_transition_type (stack, transition);
+  for (GtkWidget *sibling = gtk_widget_get_first_child (gtk_widget_get_parent (form));
+       sibling != NULL; sibling = gtk_widget_get_next_sibling (sibling))
+    if (sibling != form && gtk_widget_get_visible (sibling) && stompy_page_is_alternative (sibling))
+      {
+        gtk_widget_set_visible (sibling, FALSE);
+        g_ptr_array_add (shown, sibling);
+      }
+  gtk_widget_set_visible (form, TRUE);
 }
 
 /* Measures and allocates @page at @width and @height, as the window's stack
@@ -387,8 +388,7 @@ prepare_cb (gpointer user_data)
 {
   StompyWindow *self = user_data;
   StompyStep next;
-  GtkWidget *page, *hidden = NULL, *part, *box, *section;
-  GtkStack *stack = NULL;
+  GtkWidget *page, *form = NULL, *part, *box, *section;
   int width, height, part_width = 0;
 
   self->prepare_source = 0;
@@ -407,8 +407,9 @@ prepare_cb (gpointer user_data)
   /* One part at a time, each well under a frame's worth of a stall: the
    * page is built; its style is computed by the next frame, as for any widget
    * in the window; its widths are measured; it is laid out as shown; then as
-   * it would be with each child of its stacks shown (a form the user opens
-   * later on the page), which the stack would otherwise lay out only then. */
+   * it would be with each of its hidden alternative forms shown (a form the
+   * user opens later on the page), which would otherwise be laid out only
+   * then, in a frame. */
   if (self->pages[next] == NULL)
     {
       ensure_page (self, next);
@@ -447,30 +448,37 @@ prepare_cb (gpointer user_data)
       lay_out_page (page, width, height);
       g_object_set_data (G_OBJECT (page), "stompy-prepared-width", GINT_TO_POINTER (width));
     }
-  else if ((stack = find_unprepared_stack (page, width, &hidden)) != NULL
-           && (part = find_unprepared_part (stack, hidden, &part_width)) != NULL)
+  else if ((form = find_unprepared_alternative (page, width)) != NULL
+           && (part = find_unprepared_part (form, &part_width)) != NULL)
     {
       int minimum, natural;
 
-      /* The child's parts one at a time first, at the width the stack gives it. */
+      /* The form's parts one at a time first, at the width its parent gives
+       * it, at both heights a part may get: its natural one, and its minimum,
+       * which it gets when the page is taller than the window (the page's
+       * scrolled window gives its content the content's minimum height). */
       gtk_widget_measure (part, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural, NULL, NULL);
       part_width = MAX (part_width, minimum);
       gtk_widget_measure (part, GTK_ORIENTATION_VERTICAL, part_width, &minimum, &natural, NULL, NULL);
-      gtk_widget_size_allocate (part, &(GtkAllocation) { 0, 0, part_width, natural }, -1);
+      if (natural != minimum)
+        gtk_widget_size_allocate (part, &(GtkAllocation) { 0, 0, part_width, natural }, -1);
+      gtk_widget_size_allocate (part, &(GtkAllocation) { 0, 0, part_width, minimum }, -1);
       g_object_set_data (G_OBJECT (part), "stompy-prepared-width", GINT_TO_POINTER (part_width));
     }
-  else if (stack != NULL)
+  else if (form != NULL)
     {
-      /* The page is hidden: nobody sees its stack switch, and it switches
-       * back within this callback, so the page's own code, which may choose a
-       * child at any time, never finds it switched. The child it shows keeps
-       * its sizes from the layout before. */
-      GtkWidget *shown = gtk_stack_get_visible_child (stack);
+      g_autoptr(GPtrArray) shown = g_ptr_array_new ();
 
-      switch_stack_child (stack, hidden);
+      /* The page is hidden: nobody sees the form shown in place of the
+       * other, and the other is shown again within this callback, so the
+       * page's own code, which may choose a form at any time, never finds it
+       * switched. The form it shows keeps its sizes from the layout before. */
+      show_alternative (form, shown);
       lay_out_page (page, width, height);
-      switch_stack_child (stack, shown);
-      g_object_set_data (G_OBJECT (hidden), "stompy-prepared-width", GINT_TO_POINTER (width));
+      gtk_widget_set_visible (form, FALSE);
+      for (guint i = 0; i < shown->len; i++)
+        gtk_widget_set_visible (g_ptr_array_index (shown, i), TRUE);
+      g_object_set_data (G_OBJECT (form), "stompy-prepared-width", GINT_TO_POINTER (width));
     }
   else
     {

@@ -336,7 +336,7 @@ test_new_report_path (void)
   wait_reports_listed (cur);
   stompy_test_click (cur->new_toggle);
   gtk_toggle_button_set_active (cur->new_toggle, TRUE);
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (cur->mode_stack), ==, "new");
+  g_assert_cmpstr (_stompy_cur_section_get_mode (cur), ==, "new");
 
   /* The defaults: the account's bucket name, Singapore, "cur". */
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (cur->bucket_row)), ==, NEW_BUCKET);
@@ -456,7 +456,7 @@ test_existing_report_path (void)
   g_assert_true (stompy_section_get_busy (STOMPY_SECTION (cur)));
   wait_reports_listed (cur);
   g_assert_false (gtk_widget_get_visible (cur->loading_box));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (cur->mode_stack), ==, "existing");
+  g_assert_cmpstr (_stompy_cur_section_get_mode (cur), ==, "existing");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (cur->report_list)));
   g_assert_cmpuint (count_children (GTK_WIDGET (cur->report_list)), ==, 6);
 
@@ -752,7 +752,7 @@ test_guided_mode (void)
   g_autofree char *url = NULL;
 
   /* The report: the console steps, then the names typed back. */
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (cur->mode_stack), ==, "guided");
+  g_assert_cmpstr (_stompy_cur_section_get_mode (cur), ==, "guided");
   g_assert_false (gtk_widget_get_visible (cur->mode_box));
   g_assert_false (cur->loading);
   stompy_test_set_text (cur->guided_report_name_row, "console-cur");

@@ -357,7 +357,7 @@ analysaver_guided (StompyWindow *window,
   StompyCurSection *cur = page->cur_section;
 
   gtk_switch_set_active (page->billing_section->confirm_switch, TRUE);
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (cur->mode_stack), ==, "guided");
+  g_assert_cmpstr (_stompy_cur_section_get_mode (cur), ==, "guided");
   stompy_test_set_text (cur->guided_report_name_row, "console-cur");
   stompy_test_set_text (cur->guided_bucket_row, "console-cur-bucket");
   paste_role (page->template_section, role_arn);

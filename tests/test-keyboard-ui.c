@@ -517,7 +517,7 @@ walk_analysaver (StompyWindow *window)
   /* Alt+N: a new report. */
   SPIN_UNTIL (!cur->loading && gtk_widget_is_sensitive (cur->mode_box));
   send_key (GTK_WIDGET (window), GDK_KEY_n, GDK_ALT_MASK);
-  SPIN_UNTIL (g_strcmp0 (gtk_stack_get_visible_child_name (cur->mode_stack), "new") == 0);
+  SPIN_UNTIL (g_strcmp0 (_stompy_cur_section_get_mode (cur), "new") == 0);
 
   /* An empty name and a bad bucket, then Enter in the prefix: the focus goes
    * to the first invalid field, the name, and both are marked. */

@@ -310,7 +310,7 @@ fill_new_report (StompyCurSection *cur,
       stompy_test_set_text (cur->report_name_row, NEW_REPORT);
       stompy_test_set_text (cur->bucket_row, NEW_BUCKET);
     }
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (cur->mode_stack), ==, "new");
+  g_assert_cmpstr (_stompy_cur_section_get_mode (cur), ==, "new");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (cur->report_name_row)), ==, NEW_REPORT);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (cur->bucket_row)), ==, NEW_BUCKET);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (cur->prefix_row)), ==, "cur");

@@ -557,7 +557,7 @@ walk_the_flow (void)
   gtk_switch_set_active (analysaver->billing_section->confirm_switch, TRUE);
   SPIN_UNTIL (cur->reports_loaded && !cur->loading);
   gtk_toggle_button_set_active (cur->new_toggle, TRUE);
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (cur->mode_stack), ==, "new");
+  g_assert_cmpstr (_stompy_cur_section_get_mode (cur), ==, "new");
   stompy_test_set_text (cur->report_name_row, "stompy-cur");
   gtk_check_button_set_active (cur->policy_check, TRUE);
   panel = _stompy_window_get_status_panel (window);

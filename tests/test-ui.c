@@ -1034,16 +1034,17 @@ test_window_builds_pages_on_demand (void)
 }
 
 /* The page the user goes to next is built and laid out ahead, hidden, in idle
- * time (issue #7), its report form too, which the window lays out by showing
- * it on the hidden page's stack for a moment: pressing Continue meanwhile
- * shows the page as it would have been. */
+ * time (issue #7), its hidden report forms too, which the window lays out by
+ * showing each in place of the shown one on the hidden page for a moment:
+ * pressing Continue meanwhile shows the page as it would have been. */
 static void
 test_window_prepares_next_page (void)
 {
   StompyWindow *window;
   StompyPage *page;
   StompyCurSection *cur;
-  GtkWidget *shown, *other;
+  const char *shown;
+  GtkWidget *other;
   guint n_sections;
 
   reset_world ();
@@ -1057,10 +1058,10 @@ test_window_prepares_next_page (void)
   SPIN_UNTIL (window->pages[STOMPY_STEP_ANALYSAVER] != NULL);
   page = window->pages[STOMPY_STEP_ANALYSAVER];
   cur = STOMPY_ANALYSAVER_PAGE (page)->cur_section;
-  shown = gtk_stack_get_visible_child (cur->mode_stack);
-  other = gtk_widget_get_next_sibling (shown) ? gtk_widget_get_next_sibling (shown)
-                                              : gtk_widget_get_prev_sibling (shown);
-  g_assert_nonnull (other);
+  shown = _stompy_cur_section_get_mode (cur);
+  g_assert_cmpstr (shown, ==, "existing");
+  other = cur->new_form;
+  g_assert_false (gtk_widget_get_visible (other));
   /* Its template fetched ahead, and it is laid out while hidden, then with its
    * other forms shown, one at a time, each put back at once. */
   SPIN_UNTIL (STOMPY_ANALYSAVER_PAGE (page)->template_section->template != NULL);
@@ -1078,12 +1079,14 @@ test_window_prepares_next_page (void)
       }
   g_assert_cmpuint (n_sections, >=, 3);
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (page)), >, 0);
-  g_assert_true (gtk_stack_get_visible_child (cur->mode_stack) == shown);
+  g_assert_cmpstr (_stompy_cur_section_get_mode (cur), ==, shown);
+  g_assert_false (gtk_widget_get_visible (other));
 
   stompy_test_click (window->primary_button);
   SPIN_UNTIL (stompy_window_get_step (window) == STOMPY_STEP_ANALYSAVER);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (page)));
-  g_assert_true (gtk_stack_get_visible_child (cur->mode_stack) == shown);
+  g_assert_cmpstr (_stompy_cur_section_get_mode (cur), ==, shown);
+  g_assert_false (gtk_widget_get_visible (other));
 
   close_window (window);
 }
