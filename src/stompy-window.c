@@ -290,10 +290,16 @@ lay_out_page (GtkWidget *page,
 }
 
 /* The page's clamped content: the vertical box in its AdwClamp, whose
- * children are the page's sections; NULL when it has none. */
+ * children are the page's sections; NULL when it has none. Not inside a
+ * status page: the clamp there is libadwaita's own, with the status page's
+ * icon and title, whose visibility is the status page's to set (hiding them
+ * for a moment left the Done page's icon small). */
 static GtkWidget *
 find_clamped_box (GtkWidget *widget)
 {
+  if (ADW_IS_STATUS_PAGE (widget))
+    return NULL;
+
   if (ADW_IS_CLAMP (widget))
     {
       GtkWidget *child = adw_clamp_get_child (ADW_CLAMP (widget));
