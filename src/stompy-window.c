@@ -13,6 +13,7 @@
 #include "stompy-connect-page.h"
 #include "stompy-done-page.h"
 #include "stompy-products-page-private.h"
+#include "stompy-section.h"
 #include "stompy-sign-in-page.h"
 #include "stompy-spotainer-page.h"
 #include "stompy-window-private.h"
@@ -321,41 +322,57 @@ find_clamped_box (GtkWidget *widget)
   return NULL;
 }
 
-/* A visible child of @box not yet laid out at the page width @width. */
+/* The next piece of the page in @box not yet laid out on its own at the page
+ * width @width: a visible child of @box (a section), but before a section of
+ * ours (StompySection), each visible part of it: the AnalySaver page's IAM
+ * template section alone took 22-28 ms. */
 static GtkWidget *
-find_unprepared_section (GtkWidget *box,
-                         int        width)
+find_unprepared_piece (GtkWidget *box,
+                       int        width)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (box); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (gtk_widget_get_visible (child)
-        && GPOINTER_TO_INT (g_object_get_data (G_OBJECT (child), "stompy-prepared-width")) != width)
-      return child;
+  for (GtkWidget *section = gtk_widget_get_first_child (box); section != NULL;
+       section = gtk_widget_get_next_sibling (section))
+    {
+      if (!gtk_widget_get_visible (section)
+          || GPOINTER_TO_INT (g_object_get_data (G_OBJECT (section), "stompy-prepared-width")) == width)
+        continue;
+
+      if (STOMPY_IS_SECTION (section))
+        for (GtkWidget *part = gtk_widget_get_first_child (section); part != NULL;
+             part = gtk_widget_get_next_sibling (part))
+          if (gtk_widget_get_visible (part)
+              && GPOINTER_TO_INT (g_object_get_data (G_OBJECT (part), "stompy-prepared-width")) != width)
+            return part;
+
+      return section;
+    }
 
   return NULL;
 }
 
-/* Lays @page out with only @section of @box's children shown, so that the
- * section's text is shaped and measured at the very width the whole page
- * will give it (GTK keeps each widget's sizes until it changes), in a part of
- * its own. The other children are hidden and shown again within this call:
- * the page's own code, which shows and hides them, never finds them hidden. */
+/* Lays @page out with only @piece shown of what @box holds (its siblings, and
+ * those of each of its ancestors up to @box, hidden), so that the piece's text
+ * is shaped and measured at the very width the whole page will give it (GTK
+ * keeps each widget's sizes until it changes), in a part of its own. What is
+ * hidden is shown again within this call: the page's own code, which shows
+ * and hides those widgets, never finds them hidden. */
 static void
-lay_out_section (GtkWidget *page,
-                 GtkWidget *box,
-                 GtkWidget *section,
-                 int        width,
-                 int        height)
+lay_out_piece (GtkWidget *page,
+               GtkWidget *box,
+               GtkWidget *piece,
+               int        width,
+               int        height)
 {
   g_autoptr(GPtrArray) hidden = g_ptr_array_new ();
 
-  for (GtkWidget *child = gtk_widget_get_first_child (box); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (child != section && gtk_widget_get_visible (child))
-      {
-        gtk_widget_set_visible (child, FALSE);
-        g_ptr_array_add (hidden, child);
-      }
+  for (GtkWidget *widget = piece; widget != box; widget = gtk_widget_get_parent (widget))
+    for (GtkWidget *sibling = gtk_widget_get_first_child (gtk_widget_get_parent (widget));
+         sibling != NULL; sibling = gtk_widget_get_next_sibling (sibling))
+      if (sibling != widget && gtk_widget_get_visible (sibling))
+        {
+          gtk_widget_set_visible (sibling, FALSE);
+          g_ptr_array_add (hidden, sibling);
+        }
 
   lay_out_page (page, width, height);
 
@@ -394,7 +411,7 @@ prepare_cb (gpointer user_data)
 {
   StompyWindow *self = user_data;
   StompyStep next;
-  GtkWidget *page, *form = NULL, *part, *box, *section;
+  GtkWidget *page, *form = NULL, *part, *box, *piece;
   int width, height, part_width = 0;
 
   self->prepare_source = 0;
@@ -443,11 +460,11 @@ prepare_cb (gpointer user_data)
     }
   else if (GPOINTER_TO_INT (g_object_get_data (G_OBJECT (page), "stompy-prepared-width")) != width
            && (box = find_clamped_box (page)) != NULL
-           && (section = find_unprepared_section (box, width)) != NULL)
+           && (piece = find_unprepared_piece (box, width)) != NULL)
     {
-      /* A whole page's text at once took 50–75 ms: one section at a time first. */
-      lay_out_section (page, box, section, width, height);
-      g_object_set_data (G_OBJECT (section), "stompy-prepared-width", GINT_TO_POINTER (width));
+      /* A whole page's text at once took 50–75 ms: one piece at a time first. */
+      lay_out_piece (page, box, piece, width, height);
+      g_object_set_data (G_OBJECT (piece), "stompy-prepared-width", GINT_TO_POINTER (width));
     }
   else if (GPOINTER_TO_INT (g_object_get_data (G_OBJECT (page), "stompy-prepared-width")) != width)
     {

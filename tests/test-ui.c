@@ -1078,6 +1078,11 @@ test_window_prepares_next_page (void)
         n_sections++;
       }
   g_assert_cmpuint (n_sections, >=, 3);
+  /* Each part of a section of ours too, before its section. */
+  for (GtkWidget *part = gtk_widget_get_first_child (GTK_WIDGET (STOMPY_ANALYSAVER_PAGE (page)->template_section));
+       part != NULL; part = gtk_widget_get_next_sibling (part))
+    if (gtk_widget_get_visible (part))
+      g_assert_nonnull (g_object_get_data (G_OBJECT (part), "stompy-prepared-width"));
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (page)), >, 0);
   g_assert_cmpstr (_stompy_cur_section_get_mode (cur), ==, shown);
   g_assert_false (gtk_widget_get_visible (other));
