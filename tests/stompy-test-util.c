@@ -1,6 +1,8 @@
 /* stompy-test-util.c — what the C tests share */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gstdio.h>
 
 #include "stompy-test-util.h"
@@ -99,6 +101,103 @@ void
 stompy_test_spin_until (gboolean *flag)
 {
   spin (flag_is_set, flag);
+}
+
+void
+stompy_test_cli_run_clear (StompyTestCliRun *run)
+{
+  g_free (run->out);
+  g_free (run->err);
+  memset (run, 0, sizeof *run);
+}
+
+typedef struct
+{
+  gboolean      done;
+  GAsyncResult *result;
+} CliWait;
+
+static void
+cli_communicated_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  CliWait *wait = user_data;
+
+  wait->result = g_object_ref (result);
+  wait->done = TRUE;
+}
+
+static gboolean
+cli_timed_out_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+void
+stompy_test_run_cli (StompyTestCliRun   *run,
+                     const char * const *envp,
+                     const char         *input,
+                     const char * const *args,
+                     guint               timeout_s)
+{
+  g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GSource) timeout = NULL;
+  g_autoptr(GError) error = NULL;
+  CliWait wait = { 0, };
+  gboolean timed_out = FALSE;
+
+  stompy_test_cli_run_clear (run);
+  g_assert_nonnull (g_getenv ("STOMPY_BUILD_ROOT"));
+  g_ptr_array_add (argv, g_build_filename (g_getenv ("STOMPY_BUILD_ROOT"), "src", "cli",
+                                           "stompy-connect-cli", NULL));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strdup (args[i]));
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
+                                        | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_environ (launcher, (char **) envp);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+
+  g_subprocess_communicate_utf8_async (process, input != NULL ? input : "", NULL,
+                                       cli_communicated_cb, &wait);
+  timeout = g_timeout_source_new_seconds (timeout_s);
+  g_source_set_callback (timeout, cli_timed_out_cb, &timed_out, NULL);
+  g_source_attach (timeout, context);
+  while (!wait.done && !timed_out)
+    g_main_context_iteration (context, TRUE);
+  if (!wait.done)
+    {
+      run->timed_out = TRUE;
+      g_subprocess_force_exit (process);
+      while (!wait.done)
+        g_main_context_iteration (context, TRUE);
+    }
+  g_source_destroy (timeout);
+
+  g_subprocess_communicate_utf8_finish (process, wait.result, &run->out, &run->err, &error);
+  g_clear_object (&wait.result);
+  if (error != NULL)
+    run->err = g_strdup_printf ("(output unreadable: %s)", error->message);
+  /* communicate returns when the pipes close; the exit status comes after. */
+  g_subprocess_wait (process, NULL, NULL);
+
+  run->signalled = g_subprocess_get_if_signaled (process);
+  run->exited = g_subprocess_get_if_exited (process);
+  run->status = run->exited ? g_subprocess_get_exit_status (process) : -1;
+  if (run->out == NULL)
+    run->out = g_strdup ("");
+  if (run->err == NULL)
+    run->err = g_strdup ("");
 }
 
 JsonObject *

@@ -36,6 +36,29 @@ GAsyncResult         *stompy_test_take_result            (GAsyncResult **slot) G
 /* Spins until *@flag is TRUE. */
 void                  stompy_test_spin_until             (gboolean      *flag);
 
+/* One run of the command-line client. */
+typedef struct
+{
+  gboolean  exited;      /* normally, with a status */
+  int       status;      /* its exit status; -1 when it did not exit normally */
+  gboolean  signalled;
+  gboolean  timed_out;   /* killed after the time it was given */
+  char     *out;         /* standard output and error, never NULL after a run */
+  char     *err;
+} StompyTestCliRun;
+
+void                  stompy_test_cli_run_clear          (StompyTestCliRun   *run);
+/* Runs the built stompy-connect-cli ($STOMPY_BUILD_ROOT/src/cli) with @args (NULL-terminated,
+ * without the program) in the environment @envp, @input on its standard input (NULL: none),
+ * spinning the thread-default main context meanwhile, from which in-process servers answer;
+ * killed after @timeout_s seconds (then run->timed_out). Fills @run (zero-initialised, or
+ * from an earlier run: it is cleared first). */
+void                  stompy_test_run_cli                (StompyTestCliRun   *run,
+                                                          const char * const *envp,
+                                                          const char         *input,
+                                                          const char * const *args,
+                                                          guint               timeout_s);
+
 /* The parsed accounts.json (owned by the helper, kept for the process). */
 JsonObject           *stompy_test_accounts               (void);
 /* The access key id of the AWS fixture whose "profile" is @profile. */

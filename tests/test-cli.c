@@ -21,7 +21,6 @@ static StompyTestEmulator *emulator;
 static char *tmp_dir;
 static char *config_path;
 static char *credentials_path;
-static char *cli_path;
 
 #define MGMT_KEY   "AKIAEMULATORMGMT0001"
 #define MEMBER_KEY "AKIAEMULATORMEMBER01"
@@ -103,21 +102,9 @@ write_aws_files (void)
 
 /* --------------------------------------------------------- running it */
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
+typedef StompyTestCliRun Run;
 
-static void
-run_clear (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, stompy_test_cli_run_clear)
 
 /* Runs the CLI with @args (NULL-terminated), @input on its standard input
  * (NULL: empty), and @env as NULL-terminated NAME, VALUE pairs applied over
@@ -128,11 +115,7 @@ run_cli (Run                *run,
          const char * const *env,
          const char * const *args)
 {
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_auto(GStrv) envp = stompy_test_emulator_get_environ (emulator);
-  g_autoptr(GError) error = NULL;
 
   envp = g_environ_setenv (envp, "AWS_CONFIG_FILE", config_path, TRUE);
   envp = g_environ_setenv (envp, "AWS_SHARED_CREDENTIALS_FILE", credentials_path, TRUE);
@@ -153,23 +136,9 @@ run_cli (Run                *run,
         envp = g_environ_unsetenv (envp, env[i]);
     }
 
-  g_ptr_array_add (argv, cli_path);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
-                                        | G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_set_environ (launcher, envp);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-
-  g_subprocess_communicate_utf8 (process, input != NULL ? input : "", NULL,
-                                 &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  run->status = g_subprocess_get_exit_status (process);
+  stompy_test_run_cli (run, (const char * const *) envp, input, args, STOMPY_TEST_WAIT_SECONDS);
+  g_assert_false (run->timed_out);
+  g_assert_true (run->exited);
 
   g_test_message ("exit %d\nstdout: %s\nstderr: %s", run->status, run->out, run->err);
 }
@@ -1960,7 +1929,6 @@ main (int    argc,
 
   build_root = g_getenv ("STOMPY_BUILD_ROOT");
   g_assert_nonnull (build_root);
-  cli_path = g_build_filename (build_root, "src", "cli", "stompy-connect-cli", NULL);
 
   tmp_dir = g_dir_make_tmp ("stompy-cli-XXXXXX", &error);
   g_assert_no_error (error);
@@ -2066,7 +2034,6 @@ main (int    argc,
   g_free (config_path);
   g_free (credentials_path);
   g_free (tmp_dir);
-  g_free (cli_path);
 
   return status;
 }

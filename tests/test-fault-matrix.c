@@ -51,7 +51,6 @@
 #define PROCESS_TIMEOUT_S 90
 #define PERSISTENT_COUNT  1000
 
-static char *cli_path;
 static char *tmp_dir;
 static char *config_path;
 static char *credentials_path;
@@ -120,50 +119,7 @@ static guint    n_left;
 
 /* ------------------------------------------------------------ processes */
 
-typedef struct
-{
-  gboolean  exited;      /* normally, with a status */
-  int       status;
-  gboolean  signalled;
-  gboolean  timed_out;
-  char     *out;
-  char     *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-  memset (run, 0, sizeof *run);
-}
-
-typedef struct
-{
-  gboolean      done;
-  gboolean      timed_out;
-  GAsyncResult *result;
-} Wait;
-
-static void
-wait_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-  wait->done = TRUE;
-}
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  Wait *wait = user_data;
-
-  wait->timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
+typedef StompyTestCliRun Run;
 
 /* Runs the CLI with @args against @emulator in @state_home, in this thread's
  * own main context, killing it after PROCESS_TIMEOUT_S. */
@@ -175,15 +131,8 @@ run_cli (Run                *run,
          const char * const *args)
 {
   g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_auto(GStrv) envp = stompy_test_emulator_get_environ (emulator);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSource) timeout = NULL;
-  Wait wait = { 0, };
 
-  memset (run, 0, sizeof *run);
   envp = g_environ_setenv (envp, "AWS_CONFIG_FILE", config_path, TRUE);
   envp = g_environ_setenv (envp, "AWS_SHARED_CREDENTIALS_FILE", credentials_path, TRUE);
   envp = g_environ_setenv (envp, "AWS_PROFILE", PROFILE, TRUE);
@@ -199,49 +148,10 @@ run_cli (Run                *run,
   envp = g_environ_setenv (envp, "STOMPY_HTTP_TIMEOUT_SECONDS", HTTP_TIMEOUT_S, TRUE);
   envp = g_environ_setenv (envp, "STOMPY_POLL_SPEEDUP", POLL_SPEEDUP, TRUE);
 
-  g_ptr_array_add (argv, cli_path);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-
+  /* Each worker thread waits in its own context. */
   g_main_context_push_thread_default (context);
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
-                                        | G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                        | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_set_environ (launcher, envp);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-
-  g_subprocess_communicate_utf8_async (process, input != NULL ? input : "", NULL, wait_cb, &wait);
-  timeout = g_timeout_source_new_seconds (PROCESS_TIMEOUT_S);
-  g_source_set_callback (timeout, timeout_cb, &wait, NULL);
-  g_source_attach (timeout, context);
-  while (!wait.done && !wait.timed_out)
-    g_main_context_iteration (context, TRUE);
-  if (!wait.done)
-    {
-      run->timed_out = TRUE;
-      g_subprocess_force_exit (process);
-      while (!wait.done)
-        g_main_context_iteration (context, TRUE);
-    }
-  g_source_destroy (timeout);
-
-  g_subprocess_communicate_utf8_finish (process, wait.result, &run->out, &run->err, &error);
-  g_clear_object (&wait.result);
-  if (error != NULL)
-    run->err = g_strdup_printf ("(output unreadable: %s)", error->message);
-  /* communicate returns when the pipes close; the exit status comes after. */
-  g_subprocess_wait (process, NULL, NULL);
+  stompy_test_run_cli (run, (const char * const *) envp, input, args, PROCESS_TIMEOUT_S);
   g_main_context_pop_thread_default (context);
-
-  run->signalled = g_subprocess_get_if_signaled (process);
-  run->exited = g_subprocess_get_if_exited (process);
-  run->status = run->exited ? g_subprocess_get_exit_status (process) : -1;
-  if (run->out == NULL)
-    run->out = g_strdup ("");
-  if (run->err == NULL)
-    run->err = g_strdup ("");
 }
 
 /* ------------------------------------------------------------ the flow */
@@ -304,7 +214,7 @@ run_flow (Flow               *flow,
       flow->err = g_strdup (run.err);
       goto out;
     }
-  run_clear (&run);
+  stompy_test_cli_run_clear (&run);
 
   run_cli (&run, emulator, state_home, NULL,
            (const char * const []) { "connect", "--answers", answers_path, "--json", NULL });
@@ -315,7 +225,7 @@ run_flow (Flow               *flow,
     flow->err = g_strdup (run.err);
 
 out:
-  run_clear (&run);
+  stompy_test_cli_run_clear (&run);
 }
 
 /* ------------------------------------------------------------ checks */
@@ -907,8 +817,6 @@ main (int    argc,
   }
   g_test_init (&argc, &argv, NULL);
 
-  cli_path = g_build_filename (g_getenv ("STOMPY_BUILD_ROOT"), "src", "cli",
-                               "stompy-connect-cli", NULL);
   tmp_dir = g_dir_make_tmp ("stompy-faults-XXXXXX", &error);
   g_assert_no_error (error);
   config_path = g_build_filename (tmp_dir, "config", NULL);
@@ -934,7 +842,6 @@ main (int    argc,
   g_ptr_array_unref (cases);
   g_ptr_array_unref (operations);
   g_free (discovery_failure);
-  g_free (cli_path);
   g_free (tmp_dir);
   g_free (config_path);
   g_free (credentials_path);

@@ -209,27 +209,7 @@ test_request_log_redaction (void)
 
 /* ------------------------------------------------------------------ the CLI */
 
-typedef struct
-{
-  gboolean done;
-  char    *out;
-  char    *err;
-  int      status;
-} CliRun;
-
-static void
-communicate_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  CliRun *run = user_data;
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  run->status = g_subprocess_get_exit_status (G_SUBPROCESS (source));
-  run->done = TRUE;
-}
+typedef StompyTestCliRun CliRun;
 
 static char **
 cli_environ (const char *home)
@@ -266,30 +246,15 @@ run_cli (CliRun              *run,
          GString             *all_output,
          GString             *all_argv)
 {
-  g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                               G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
   g_auto(GStrv) envp = cli_environ (home);
 
-  g_subprocess_launcher_set_environ (launcher, envp);
-  g_ptr_array_add (argv, g_build_filename (g_getenv ("STOMPY_BUILD_ROOT"), "src", "cli",
-                                           "stompy-connect-cli", NULL));
+  g_string_append (all_argv, "stompy-connect-cli ");
   for (gsize i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, g_strdup (args[i]));
-  g_ptr_array_add (argv, NULL);
-
-  for (guint i = 0; argv->pdata[i] != NULL; i++)
-    g_string_append_printf (all_argv, "%s ", (char *) argv->pdata[i]);
+    g_string_append_printf (all_argv, "%s ", args[i]);
   g_string_append_c (all_argv, '\n');
 
-  *run = (CliRun) { 0, };
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (process, stdin_text, NULL, communicate_cb, run);
-  stompy_test_spin_until (&run->done);
+  stompy_test_run_cli (run, (const char * const *) envp, stdin_text, args, STOMPY_TEST_WAIT_SECONDS);
+  g_assert_false (run->timed_out);
 
   g_string_append_printf (all_output, "$ %s\n%s\n%s\n", args[0], run->out, run->err);
   if (run->status != 0)
@@ -320,7 +285,7 @@ test_cli_flow (void)
   g_autoptr(GPtrArray) secrets = NULL;
   g_autofree char *token = NULL;
   g_autoptr(JsonNode) reply = stompy_test_emulator_control (emulator, "reset", "{}");
-  CliRun run;
+  CliRun run = { 0, };
   guint files = 0;
   const char *login_args[] = { "login", "--email", OPS_EMAIL, "--password-stdin", NULL };
   const char *identity_args[] = { "identity", "--json", NULL };
@@ -332,8 +297,7 @@ test_cli_flow (void)
 
   run_cli (&run, home, OPS_PASSWORD "\n", login_args, output, argv_text);
   g_assert_cmpint (run.status, ==, 0);
-  g_clear_pointer (&run.out, g_free);
-  g_clear_pointer (&run.err, g_free);
+  stompy_test_cli_run_clear (&run);
   token = keyring_token ();
   g_assert_nonnull (token);
   g_assert_cmpuint (strlen (token), >=, 8);
@@ -341,23 +305,19 @@ test_cli_flow (void)
   run_cli (&run, home, NULL, identity_args, output, argv_text);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "345678901234"));
-  g_clear_pointer (&run.out, g_free);
-  g_clear_pointer (&run.err, g_free);
+  stompy_test_cli_run_clear (&run);
 
   run_cli (&run, home, NULL, connect_args, output, argv_text);
   g_assert_cmpint (run.status, ==, 0);
-  g_clear_pointer (&run.out, g_free);
-  g_clear_pointer (&run.err, g_free);
+  stompy_test_cli_run_clear (&run);
 
   run_cli (&run, home, NULL, status_args, output, argv_text);
   g_assert_cmpint (run.status, ==, 0);
-  g_clear_pointer (&run.out, g_free);
-  g_clear_pointer (&run.err, g_free);
+  stompy_test_cli_run_clear (&run);
 
   run_cli (&run, home, NULL, logout_args, output, argv_text);
   g_assert_cmpint (run.status, ==, 0);
-  g_clear_pointer (&run.out, g_free);
-  g_clear_pointer (&run.err, g_free);
+  stompy_test_cli_run_clear (&run);
 
   /* Controls: the debug log and the request log were on, and the request
    * log shows where the secrets would have been. */

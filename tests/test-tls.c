@@ -181,27 +181,7 @@ test_trusted_control (void)
 
 /* ------------------------------------------------------------------ the CLI */
 
-typedef struct
-{
-  gboolean done;
-  char    *out;
-  char    *err;
-  int      status;
-} CliRun;
-
-static void
-communicate_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  CliRun *run = user_data;
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  run->status = g_subprocess_get_exit_status (G_SUBPROCESS (source));
-  run->done = TRUE;
-}
+typedef StompyTestCliRun CliRun;
 
 static void
 run_cli (CliRun              *run,
@@ -209,13 +189,8 @@ run_cli (CliRun              *run,
          const char * const  *extra_env,
          const char * const  *args)
 {
-  g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                               G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
   g_auto(GStrv) envp = g_get_environ ();
+  g_autoptr(GError) error = NULL;
   g_autofree char *tmp = g_dir_make_tmp ("stompy-tls-cli-XXXXXX", &error);
 
   g_assert_no_error (error);
@@ -226,27 +201,11 @@ run_cli (CliRun              *run,
   envp = g_environ_setenv (envp, "LANGUAGE", "en", TRUE);
   for (gsize i = 0; extra_env[i] != NULL; i += 2)
     envp = g_environ_setenv (envp, extra_env[i], extra_env[i + 1], TRUE);
-  g_subprocess_launcher_set_environ (launcher, envp);
 
-  g_ptr_array_add (argv, g_build_filename (g_getenv ("STOMPY_BUILD_ROOT"), "src", "cli",
-                                           "stompy-connect-cli", NULL));
-  for (gsize i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, g_strdup (args[i]));
-  g_ptr_array_add (argv, NULL);
-
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (process, stdin_text, NULL, communicate_cb, run);
   /* The server answers from this thread's main context while the CLI runs. */
-  stompy_test_spin_until (&run->done);
-  g_clear_pointer (&tmp, g_free);
-}
-
-static void
-cli_run_clear (CliRun *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
+  stompy_test_run_cli (run, (const char * const *) envp, stdin_text, args, STOMPY_TEST_WAIT_SECONDS);
+  g_assert_false (run->timed_out);
+  stompy_test_remove_tree (tmp);
 }
 
 static void
@@ -271,16 +230,15 @@ test_cli_refuses_self_signed (void)
   g_assert_cmpint (run.status, ==, 1);
   g_assert_nonnull (strstr (run.err, "certificate is not trusted"));
   g_assert_cmpuint (requests_seen, ==, 0);
-  cli_run_clear (&run);
+  stompy_test_cli_run_clear (&run);
 
-  run = (CliRun) { 0, };
   run_cli (&run, "correct horse battery staple\n", api_env, login_args);
   g_test_message ("login: %d, %s", run.status, run.err);
   g_assert_cmpint (run.status, ==, 1);
   g_assert_nonnull (strstr (run.err, "certificate is not trusted"));
   g_assert_null (strstr (run.err, "correct horse"));
   g_assert_cmpuint (requests_seen, ==, 0);
-  cli_run_clear (&run);
+  stompy_test_cli_run_clear (&run);
 }
 
 /* ------------------------------------------------------------------ http:// */
