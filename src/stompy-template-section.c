@@ -803,6 +803,8 @@ ensure_cb (GObject      *source,
       return;
     }
 
+  /* Before the record names it: the poller's watch is made from the record, in an idle. */
+  stompy_status_poller_hand_stack (self->poller, self->product, ensured->stack);
   record_stack (self, ensured->stack);
 
   if (ensured->outcome == STOMPY_STACK_OUTCOME_REUSED)

@@ -936,6 +936,7 @@ test_one_follower_per_stack (void)
   StompyPage *page;
   RequestSample start;
   gint64 followed_from;
+  gint64 described_from;
   gint64 final_count;
   gint64 busiest;
 
@@ -989,6 +990,7 @@ test_one_follower_per_stack (void)
   /* ensure_stack has been answered; nothing follows the stack yet. */
   SPIN_UNTIL (section->following);
   followed_from = cloudformation_requests ();
+  described_from = requests ("cloudformation:DescribeStacks");
   g_assert_cmpint (followed_from, >, start.count);
 
   SPIN_UNTIL (stompy_stack_record_is_complete (record) && !section->following &&
@@ -1023,6 +1025,9 @@ test_one_follower_per_stack (void)
   watch = stompy_status_poller_get_stack_watch (poller, STOMPY_PRODUCT_ANALYSAVER);
   g_assert_nonnull (watch);
   g_assert_cmpint (final_count - followed_from, ==, stompy_stack_watch_get_request_count (watch));
+  /* The section handed the watch the stack as ensure_stack had just described it: the watch
+   * described it once more only when it moved, to its end. */
+  g_assert_cmpint (requests ("cloudformation:DescribeStacks") - described_from, ==, 1);
 
   stompy_api_client_set_token (stompy_application_get_api_client (app), NULL);
   close_window (window);

@@ -44,6 +44,7 @@ typedef struct
   StompyProducts    product;
   StompyStackWatch *watch;
   char             *key;             /* what the watch follows: region, stack, token */
+  StompyStack      *handed;          /* as its creator just described it, for the next watch */
 } StackSlot;
 
 struct _StompyStatusPoller
@@ -731,6 +732,10 @@ sync_stacks (StompyStatusPoller *self,
       slot->watch = stompy_stack_watch_new (client, stack, token, 0);
       if (self->custom_timer)
         stompy_stack_watch_set_timer (slot->watch, &self->timer, self->timer_data);
+      /* The stack its creator has just described: no DescribeStacks to begin with. */
+      if (slot->handed != NULL && g_strcmp0 (slot->handed->stack_id, stack) == 0)
+        stompy_stack_watch_set_stack (slot->watch, slot->handed);
+      g_clear_pointer (&slot->handed, stompy_stack_free);
       g_signal_connect_swapped (slot->watch, "changed", G_CALLBACK (watch_changed_cb), self);
       /* A watch settles after its last "changed": readers waiting for the
        * end (the run-template section) learn it from this one. */
@@ -1056,6 +1061,24 @@ stompy_status_poller_get_report_error (StompyStatusPoller *self)
   g_return_val_if_fail (STOMPY_IS_STATUS_POLLER (self), NULL);
 
   return self->report.state == STOMPY_STATUS_STATE_ERROR ? self->report.error : NULL;
+}
+
+void
+stompy_status_poller_hand_stack (StompyStatusPoller *self,
+                                 StompyProducts      product,
+                                 const StompyStack  *stack)
+{
+  StackSlot *slot;
+
+  g_return_if_fail (STOMPY_IS_STATUS_POLLER (self));
+  g_return_if_fail (stack != NULL);
+
+  slot = slot_for (self, product);
+  if (slot == NULL || stack->stack_id == NULL)
+    return;
+
+  g_clear_pointer (&slot->handed, stompy_stack_free);
+  slot->handed = stompy_stack_copy (stack);
 }
 
 StompyStackWatch *
@@ -1487,6 +1510,8 @@ stompy_status_poller_finalize (GObject *object)
   g_clear_error (&self->report.error);
   g_clear_error (&self->stompy_error);
   g_clear_pointer (&self->bucket_status, stompy_s3_bucket_status_free);
+  for (guint i = 0; i < G_N_ELEMENTS (self->stacks); i++)
+    g_clear_pointer (&self->stacks[i].handed, stompy_stack_free);
   g_free (self->report_region);
   g_clear_pointer (&self->timer_target.context, g_main_context_unref);
 

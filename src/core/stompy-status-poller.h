@@ -127,6 +127,13 @@ const GError       *stompy_status_poller_get_report_error  (StompyStatusPoller *
 StompyStackWatch   *stompy_status_poller_get_stack_watch (StompyStatusPoller *self,
                                                           StompyProducts      product);
 
+/* The stack of @product as whoever created it has just described it (after CreateStack,
+ * through stompy_cloudformation_ensure_stack_async()), copied: the watch the poller makes
+ * for it next starts from it (stompy_stack_watch_set_stack()) instead of asking again. */
+void                stompy_status_poller_hand_stack      (StompyStatusPoller *self,
+                                                          StompyProducts      product,
+                                                          const StompyStack  *stack);
+
 /* ---- Stompy (never asked here: see above) */
 /* The last error of Connect or of following its checks, kept for the panel
  * and for describe() by whoever talks to Stompy (the Connect page); NULL
