@@ -216,6 +216,7 @@ static void
 stompy_analysaver_page_init (StompyAnalysaverPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  stompy_page_set_sections (STOMPY_PAGE (self), GTK_WIDGET (self->content_box));
 }
 
 GtkWidget *

@@ -937,6 +937,7 @@ stompy_connect_page_init (StompyConnectPage *self)
   self->field_labels = g_ptr_array_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  stompy_page_set_sections (STOMPY_PAGE (self), GTK_WIDGET (self->content_box));
 }
 
 GtkWidget *

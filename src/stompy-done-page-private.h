@@ -16,6 +16,7 @@ struct _StompyDonePage
 
   /* Template children */
   AdwStatusPage *status_page;
+  GtkBox        *content_box;
   GtkLabel      *data_label;
   GtkButton     *close_button;
 };

@@ -82,6 +82,7 @@ stompy_done_page_class_init (StompyDonePageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/stompy/Connect/stompy-done-page.ui");
   gtk_widget_class_bind_template_child (widget_class, StompyDonePage, status_page);
+  gtk_widget_class_bind_template_child (widget_class, StompyDonePage, content_box);
   gtk_widget_class_bind_template_child (widget_class, StompyDonePage, data_label);
   gtk_widget_class_bind_template_child (widget_class, StompyDonePage, close_button);
 }
@@ -90,6 +91,7 @@ static void
 stompy_done_page_init (StompyDonePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  stompy_page_set_sections (STOMPY_PAGE (self), GTK_WIDGET (self->content_box));
 }
 
 GtkWidget *

@@ -21,6 +21,7 @@ typedef struct
   StompyOnboarding  *model;
   StompyPageState    state;
   gboolean           started;
+  GtkWidget         *sections;   /* in the template: owned by it */
 } StompyPagePrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (StompyPage, stompy_page, GTK_TYPE_WIDGET)
@@ -317,4 +318,27 @@ stompy_page_is_alternative (GtkWidget *widget)
   g_return_val_if_fail (GTK_IS_WIDGET (widget), FALSE);
 
   return g_object_get_qdata (G_OBJECT (widget), alternative_quark ()) != NULL;
+}
+
+void
+stompy_page_set_sections (StompyPage *self,
+                          GtkWidget  *box)
+{
+  StompyPagePrivate *priv = stompy_page_get_instance_private (self);
+
+  g_return_if_fail (STOMPY_IS_PAGE (self));
+  g_return_if_fail (GTK_IS_BOX (box));
+  g_return_if_fail (gtk_widget_is_ancestor (box, GTK_WIDGET (self)));
+
+  priv->sections = box;
+}
+
+GtkWidget *
+stompy_page_get_sections (StompyPage *self)
+{
+  StompyPagePrivate *priv = stompy_page_get_instance_private (self);
+
+  g_return_val_if_fail (STOMPY_IS_PAGE (self), NULL);
+
+  return priv->sections;
 }

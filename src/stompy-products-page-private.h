@@ -16,6 +16,7 @@ struct _StompyProductsPage
 
   /* Template children */
   GtkWidget         *scrolled_window;
+  GtkBox            *content_box;
   GtkCheckButton    *analysaver_check;
   GtkCheckButton    *spotainer_check;
   GtkLabel          *hint_label;

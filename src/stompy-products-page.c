@@ -186,6 +186,7 @@ stompy_products_page_class_init (StompyProductsPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/stompy/Connect/stompy-products-page.ui");
   gtk_widget_class_bind_template_child (widget_class, StompyProductsPage, scrolled_window);
+  gtk_widget_class_bind_template_child (widget_class, StompyProductsPage, content_box);
   gtk_widget_class_bind_template_child (widget_class, StompyProductsPage, analysaver_check);
   gtk_widget_class_bind_template_child (widget_class, StompyProductsPage, spotainer_check);
   gtk_widget_class_bind_template_child (widget_class, StompyProductsPage, hint_label);
@@ -207,6 +208,7 @@ static void
 stompy_products_page_init (StompyProductsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  stompy_page_set_sections (STOMPY_PAGE (self), GTK_WIDGET (self->content_box));
 }
 
 GtkWidget *

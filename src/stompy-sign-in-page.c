@@ -178,6 +178,7 @@ static void
 stompy_sign_in_page_init (StompySignInPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  stompy_page_set_sections (STOMPY_PAGE (self), GTK_WIDGET (self->content_box));
 }
 
 GtkWidget *

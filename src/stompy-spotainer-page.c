@@ -158,6 +158,7 @@ static void
 stompy_spotainer_page_init (StompySpotainerPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  stompy_page_set_sections (STOMPY_PAGE (self), GTK_WIDGET (self->content_box));
 }
 
 GtkWidget *

@@ -206,6 +206,22 @@ prepare_tick_cb (GtkWidget     *widget,
   return G_SOURCE_REMOVE;
 }
 
+/* Whether @widget was laid out ahead at @width (as a page, a piece of one, or
+ * a hidden form or a part of one), and marking it so. */
+static gboolean
+is_prepared (GtkWidget *widget,
+             int        width)
+{
+  return GPOINTER_TO_INT (g_object_get_data (G_OBJECT (widget), "stompy-prepared-width")) == width;
+}
+
+static void
+set_prepared (GtkWidget *widget,
+              int        width)
+{
+  g_object_set_data (G_OBJECT (widget), "stompy-prepared-width", GINT_TO_POINTER (width));
+}
+
 /* A hidden alternative form (stompy_page_mark_alternative()) in @widget not
  * yet laid out at @width, or NULL when every one is. Pages have a few: the
  * report section's "new" form, say, which the user opens later on the page. */
@@ -224,7 +240,7 @@ find_unprepared_alternative (GtkWidget *widget,
       if (!gtk_widget_get_visible (child))
         {
           if (stompy_page_is_alternative (child)
-              && GPOINTER_TO_INT (g_object_get_data (G_OBJECT (child), "stompy-prepared-width")) != width)
+              && !is_prepared (child, width))
             return child;
           continue;
         }
@@ -253,7 +269,7 @@ find_unprepared_part (GtkWidget *form,
   for (GtkWidget *part = gtk_widget_get_first_child (form); part != NULL;
        part = gtk_widget_get_next_sibling (part))
     if (gtk_widget_get_visible (part)
-        && GPOINTER_TO_INT (g_object_get_data (G_OBJECT (part), "stompy-prepared-width")) != *width)
+        && !is_prepared (part, *width))
       return part;
 
   return NULL;
@@ -290,38 +306,6 @@ lay_out_page (GtkWidget *page,
   gtk_widget_size_allocate (page, &(GtkAllocation) { 0, 0, width, MAX (height, minimum) }, -1);
 }
 
-/* The page's clamped content: the vertical box in its AdwClamp, whose
- * children are the page's sections; NULL when it has none. Not inside a
- * status page: the clamp there is libadwaita's own, with the status page's
- * icon and title, whose visibility is the status page's to set (hiding them
- * for a moment left the Done page's icon small). */
-static GtkWidget *
-find_clamped_box (GtkWidget *widget)
-{
-  if (ADW_IS_STATUS_PAGE (widget))
-    return NULL;
-
-  if (ADW_IS_CLAMP (widget))
-    {
-      GtkWidget *child = adw_clamp_get_child (ADW_CLAMP (widget));
-
-      return GTK_IS_BOX (child)
-             && gtk_orientable_get_orientation (GTK_ORIENTABLE (child)) == GTK_ORIENTATION_VERTICAL
-             ? child : NULL;
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *box = find_clamped_box (child);
-
-      if (box != NULL)
-        return box;
-    }
-
-  return NULL;
-}
-
 /* The next piece of the page in @box not yet laid out on its own at the page
  * width @width: a visible child of @box (a section), but before a section of
  * ours (StompySection), each visible part of it: the AnalySaver page's IAM
@@ -334,14 +318,14 @@ find_unprepared_piece (GtkWidget *box,
        section = gtk_widget_get_next_sibling (section))
     {
       if (!gtk_widget_get_visible (section)
-          || GPOINTER_TO_INT (g_object_get_data (G_OBJECT (section), "stompy-prepared-width")) == width)
+          || is_prepared (section, width))
         continue;
 
       if (STOMPY_IS_SECTION (section))
         for (GtkWidget *part = gtk_widget_get_first_child (section); part != NULL;
              part = gtk_widget_get_next_sibling (part))
           if (gtk_widget_get_visible (part)
-              && GPOINTER_TO_INT (g_object_get_data (G_OBJECT (part), "stompy-prepared-width")) != width)
+              && !is_prepared (part, width))
             return part;
 
       return section;
@@ -458,18 +442,18 @@ prepare_cb (gpointer user_data)
       gtk_widget_measure (page, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural, NULL, NULL);
       g_object_set_data (G_OBJECT (page), "stompy-prepare-measured", GINT_TO_POINTER (TRUE));
     }
-  else if (GPOINTER_TO_INT (g_object_get_data (G_OBJECT (page), "stompy-prepared-width")) != width
-           && (box = find_clamped_box (page)) != NULL
+  else if (!is_prepared (page, width)
+           && (box = stompy_page_get_sections (self->pages[next])) != NULL
            && (piece = find_unprepared_piece (box, width)) != NULL)
     {
       /* A whole page's text at once took 50–75 ms: one piece at a time first. */
       lay_out_piece (page, box, piece, width, height);
-      g_object_set_data (G_OBJECT (piece), "stompy-prepared-width", GINT_TO_POINTER (width));
+      set_prepared (piece, width);
     }
-  else if (GPOINTER_TO_INT (g_object_get_data (G_OBJECT (page), "stompy-prepared-width")) != width)
+  else if (!is_prepared (page, width))
     {
       lay_out_page (page, width, height);
-      g_object_set_data (G_OBJECT (page), "stompy-prepared-width", GINT_TO_POINTER (width));
+      set_prepared (page, width);
     }
   else if ((form = find_unprepared_alternative (page, width)) != NULL
            && (part = find_unprepared_part (form, &part_width)) != NULL)
@@ -486,7 +470,7 @@ prepare_cb (gpointer user_data)
       if (natural != minimum)
         gtk_widget_size_allocate (part, &(GtkAllocation) { 0, 0, part_width, natural }, -1);
       gtk_widget_size_allocate (part, &(GtkAllocation) { 0, 0, part_width, minimum }, -1);
-      g_object_set_data (G_OBJECT (part), "stompy-prepared-width", GINT_TO_POINTER (part_width));
+      set_prepared (part, part_width);
     }
   else if (form != NULL)
     {
@@ -501,7 +485,7 @@ prepare_cb (gpointer user_data)
       gtk_widget_set_visible (form, FALSE);
       for (guint i = 0; i < shown->len; i++)
         gtk_widget_set_visible (g_ptr_array_index (shown, i), TRUE);
-      g_object_set_data (G_OBJECT (form), "stompy-prepared-width", GINT_TO_POINTER (width));
+      set_prepared (form, width);
     }
   else
     {
