@@ -106,6 +106,19 @@ build_part (StompyAwsAccountSection *self,
 
 #define GET(builder, type, name) type (gtk_builder_get_object ((builder), (name)))
 
+/* Shows @text (NULL: nothing) in @row without treating it as an edit. */
+static void
+show_restored_text (StompyAwsAccountSection *self,
+                    AdwEntryRow             *row,
+                    const char              *text)
+{
+  gboolean restoring = self->restoring;
+
+  self->restoring = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (row), text != NULL ? text : "");
+  self->restoring = restoring;
+}
+
 static void
 ensure_env_part (StompyAwsAccountSection *self)
 {
@@ -127,8 +140,6 @@ static void
 ensure_typed_part (StompyAwsAccountSection *self)
 {
   g_autoptr(GtkBuilder) builder = NULL;
-  const char *access_key_id;
-  gboolean restoring = self->restoring;
 
   if (self->access_key_row != NULL || self->model == NULL)
     return;
@@ -147,18 +158,13 @@ ensure_typed_part (StompyAwsAccountSection *self)
 
   /* As restore_from_model() would have shown them: the saved key ID, the
    * secret empty until the keyring answers. */
-  access_key_id = stompy_onboarding_get_access_key_id (self->model);
-  self->restoring = TRUE;
-  gtk_editable_set_text (GTK_EDITABLE (self->access_key_row), access_key_id ? access_key_id : "");
-  self->restoring = restoring;
+  show_restored_text (self, self->access_key_row, stompy_onboarding_get_access_key_id (self->model));
 }
 
 static void
 ensure_guided_part (StompyAwsAccountSection *self)
 {
   g_autoptr(GtkBuilder) builder = NULL;
-  const char *account_id;
-  gboolean restoring = self->restoring;
 
   if (self->account_id_row != NULL || self->model == NULL)
     return;
@@ -170,10 +176,7 @@ ensure_guided_part (StompyAwsAccountSection *self)
   gtk_widget_insert_after (GTK_WIDGET (self->guided_label), GTK_WIDGET (self),
                            GTK_WIDGET (self->aws_group));
 
-  account_id = stompy_onboarding_get_account_id (self->model);
-  self->restoring = TRUE;
-  gtk_editable_set_text (GTK_EDITABLE (self->account_id_row), account_id ? account_id : "");
-  self->restoring = restoring;
+  show_restored_text (self, self->account_id_row, stompy_onboarding_get_account_id (self->model));
 }
 
 static void
