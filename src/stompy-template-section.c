@@ -209,9 +209,9 @@ detail_row (const char *title,
  * every statement made showing a template a stall of its own. */
 typedef struct
 {
-  char     *details_title;
-  char     *actions;
-  char     *resources;
+  const char *details_title;   /* translated, static */
+  char       *actions;
+  char       *resources;
 } StatementDetails;
 
 static void
@@ -219,7 +219,6 @@ statement_details_free (gpointer data)
 {
   StatementDetails *details = data;
 
-  g_free (details->details_title);
   g_free (details->actions);
   g_free (details->resources);
   g_free (details);
@@ -300,8 +299,7 @@ show_permissions (StompyTemplateSection *self)
                                          : statement->policy_name ? statement->policy_name : "");
           adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (expander), FALSE);
           adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (expander), summary);
-          details->details_title = g_strdup (statement->not_action ? _("Every action except")
-                                                                   : _("Actions"));
+          details->details_title = statement->not_action ? _("Every action except") : _("Actions");
           details->actions = join_substituted (self, statement->actions);
           details->resources = join_substituted (self, statement->resources);
           g_object_set_data_full (G_OBJECT (expander), "stompy-statement-details", details,
