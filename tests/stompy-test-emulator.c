@@ -27,74 +27,20 @@ struct _StompyTestEmulator
   guint16           port;
 };
 
-/* State of one wait in a private main context. */
-typedef struct
-{
-  gboolean      done;
-  gboolean      timed_out;
-  GAsyncResult *result;
-} Wait;
-
-static gboolean
-wait_timeout_cb (gpointer user_data)
-{
-  Wait *wait = user_data;
-
-  wait->timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_ready_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  Wait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-  wait->done = TRUE;
-}
-
-/* Iterates @context until the operation completes or @seconds pass. Returns
- * FALSE on timeout; the operation may then still be pending. */
-static gboolean
-wait_run (GMainContext *context,
-          Wait         *wait,
-          guint         seconds)
-{
-  GSource *timeout = g_timeout_source_new_seconds (seconds);
-
-  g_source_set_callback (timeout, wait_timeout_cb, wait, NULL);
-  g_source_attach (timeout, context);
-  while (!wait->done && !wait->timed_out)
-    g_main_context_iteration (context, TRUE);
-  g_source_destroy (timeout);
-  g_source_unref (timeout);
-
-  return wait->done;
-}
-
-static void
-wait_clear (Wait *wait)
-{
-  g_clear_object (&wait->result);
-}
-
 static char *
 read_ready_line (StompyTestEmulator *self)
 {
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *line = NULL;
-  Wait wait = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
 
   g_main_context_push_thread_default (context);
   g_data_input_stream_read_line_async (self->stdout_stream, G_PRIORITY_DEFAULT, NULL,
-                                       wait_ready_cb, &wait);
-  if (!wait_run (context, &wait, TIMEOUT_SECONDS))
+                                       stompy_test_store_result_cb, &result);
+  if (!stompy_test_iterate_for_result (context, &result, TIMEOUT_SECONDS))
     g_error ("The emulator did not start within %d s", TIMEOUT_SECONDS);
-  line = g_data_input_stream_read_line_finish (self->stdout_stream, wait.result, NULL, &error);
-  wait_clear (&wait);
+  line = g_data_input_stream_read_line_finish (self->stdout_stream, result, NULL, &error);
   g_main_context_pop_thread_default (context);
 
   if (line == NULL)
@@ -159,7 +105,7 @@ void
 stompy_test_emulator_stop (StompyTestEmulator *self)
 {
   g_autoptr(GMainContext) context = NULL;
-  Wait wait = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
 
   if (self == NULL)
     return;
@@ -167,16 +113,15 @@ stompy_test_emulator_stop (StompyTestEmulator *self)
   context = g_main_context_new ();
   g_main_context_push_thread_default (context);
   g_subprocess_send_signal (self->process, SIGTERM);
-  g_subprocess_wait_async (self->process, NULL, wait_ready_cb, &wait);
-  if (!wait_run (context, &wait, TIMEOUT_SECONDS))
+  g_subprocess_wait_async (self->process, NULL, stompy_test_store_result_cb, &result);
+  if (!stompy_test_iterate_for_result (context, &result, TIMEOUT_SECONDS))
     {
       g_test_message ("The emulator did not stop on SIGTERM; killing it");
       g_subprocess_force_exit (self->process);
-      while (!wait.done)
+      while (result == NULL)
         g_main_context_iteration (context, TRUE);
     }
-  g_subprocess_wait_finish (self->process, wait.result, NULL);
-  wait_clear (&wait);
+  g_subprocess_wait_finish (self->process, result, NULL);
   g_main_context_pop_thread_default (context);
 
   g_clear_object (&self->stdout_stream);

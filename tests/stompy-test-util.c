@@ -111,30 +111,30 @@ stompy_test_cli_run_clear (StompyTestCliRun *run)
   memset (run, 0, sizeof *run);
 }
 
-typedef struct
-{
-  gboolean      done;
-  GAsyncResult *result;
-} CliWait;
-
-static void
-cli_communicated_cb (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  CliWait *wait = user_data;
-
-  wait->result = g_object_ref (result);
-  wait->done = TRUE;
-}
-
 static gboolean
-cli_timed_out_cb (gpointer user_data)
+timed_out_cb (gpointer user_data)
 {
   gboolean *timed_out = user_data;
 
   *timed_out = TRUE;
   return G_SOURCE_REMOVE;
+}
+
+gboolean
+stompy_test_iterate_for_result (GMainContext  *context,
+                                GAsyncResult **slot,
+                                guint          seconds)
+{
+  g_autoptr(GSource) timeout = g_timeout_source_new_seconds (seconds);
+  gboolean timed_out = FALSE;
+
+  g_source_set_callback (timeout, timed_out_cb, &timed_out, NULL);
+  g_source_attach (timeout, context);
+  while (*slot == NULL && !timed_out)
+    g_main_context_iteration (context, TRUE);
+  g_source_destroy (timeout);
+
+  return *slot != NULL;
 }
 
 void
@@ -148,10 +148,8 @@ stompy_test_run_cli (StompyTestCliRun   *run,
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GSource) timeout = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  CliWait wait = { 0, };
-  gboolean timed_out = FALSE;
 
   stompy_test_cli_run_clear (run);
   g_assert_nonnull (g_getenv ("STOMPY_BUILD_ROOT"));
@@ -169,23 +167,16 @@ stompy_test_run_cli (StompyTestCliRun   *run,
   g_assert_no_error (error);
 
   g_subprocess_communicate_utf8_async (process, input != NULL ? input : "", NULL,
-                                       cli_communicated_cb, &wait);
-  timeout = g_timeout_source_new_seconds (timeout_s);
-  g_source_set_callback (timeout, cli_timed_out_cb, &timed_out, NULL);
-  g_source_attach (timeout, context);
-  while (!wait.done && !timed_out)
-    g_main_context_iteration (context, TRUE);
-  if (!wait.done)
+                                       stompy_test_store_result_cb, &result);
+  if (!stompy_test_iterate_for_result (context, &result, timeout_s))
     {
       run->timed_out = TRUE;
       g_subprocess_force_exit (process);
-      while (!wait.done)
+      while (result == NULL)
         g_main_context_iteration (context, TRUE);
     }
-  g_source_destroy (timeout);
 
-  g_subprocess_communicate_utf8_finish (process, wait.result, &run->out, &run->err, &error);
-  g_clear_object (&wait.result);
+  g_subprocess_communicate_utf8_finish (process, result, &run->out, &run->err, &error);
   if (error != NULL)
     run->err = g_strdup_printf ("(output unreadable: %s)", error->message);
   /* communicate returns when the pipes close; the exit status comes after. */

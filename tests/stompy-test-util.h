@@ -33,6 +33,11 @@ void                  stompy_test_store_result_cb        (GObject       *source,
 GAsyncResult         *stompy_test_wait_result            (GAsyncResult **slot);
 /* The same, then hands the result over (*@slot is NULL again, ready for reuse). */
 GAsyncResult         *stompy_test_take_result            (GAsyncResult **slot) G_GNUC_WARN_UNUSED_RESULT;
+/* Iterates @context until *@slot holds a result (stompy_test_store_result_cb()) or @seconds
+ * pass. Returns FALSE on timeout: the operation may then still be pending. */
+gboolean              stompy_test_iterate_for_result     (GMainContext  *context,
+                                                          GAsyncResult **slot,
+                                                          guint          seconds);
 /* Spins until *@flag is TRUE. */
 void                  stompy_test_spin_until             (gboolean      *flag);
 
