@@ -95,12 +95,12 @@ void               stompy_widget_toast         (GtkWidget           *widget,
  * and "new" forms, say). The window lays the hidden ones out ahead, in idle
  * time, as it does the next page (issue #7). */
 void               stompy_page_mark_alternative (GtkWidget          *form);
+gboolean           stompy_page_is_alternative   (GtkWidget          *widget);
 /* For subclasses, once their template is built: the vertical box of the page's
  * sections (in its clamp), which the window lays out ahead one section at a
  * time (issue #7). Without one the page is laid out ahead whole. */
 void               stompy_page_set_sections     (StompyPage         *self,
                                                  GtkWidget          *box);
 GtkWidget         *stompy_page_get_sections     (StompyPage         *self);
-gboolean           stompy_page_is_alternative   (GtkWidget          *widget);
 
 G_END_DECLS
