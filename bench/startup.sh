@@ -4,7 +4,10 @@
 # (bench/bare-window.c) built here with the same toolkit. Both run BENCH_RUNS times (default 10,
 # after one discarded warm-up launch each), alternating, under one Xvfb and one private D-Bus
 # session; the medians and their ratios are printed as a markdown table for the README and kept
-# in bench/results/.
+# in bench/results/, each time ratio with a 95 % bootstrap interval over the run's pairs of
+# launches: how much the ratio owes to which launches happened to be slow. Runs at other times
+# (other load on the machine) move more than that; to compare two builds, run them in turn,
+# more than once.
 #
 # Protocol: each program is started with STOMPY_BENCH_FIRST_FRAME=1 and prints
 # "mapped-us <g_get_real_time()> cpu-us <processor time>" when its toplevel GdkSurface becomes
@@ -41,7 +44,8 @@ if [ -z "${STOMPY_BENCH_IN_SESSION:-}" ]; then
     dbus-run-session -- bash "$0" "$@" 7>&2 8>&1 > /dev/null 2> /dev/null || status=$?
   # The document portal may still have its FUSE mount in the runtime directory.
   if grep -qF " $bench_home/runtime/doc " /proc/mounts; then
-    fusermount -uz "$bench_home/runtime/doc" 2> /dev/null || umount -l "$bench_home/runtime/doc" || true
+    fusermount -uz "$bench_home/runtime/doc" 2> /dev/null \
+      || umount -l "$bench_home/runtime/doc" 2> /dev/null || true
   fi
   rm -rf "$bench_home"
   exit "$status"
@@ -198,7 +202,7 @@ done
 mkdir -p bench/results
 version=$(sed -n "s/^ *version: *'\([^']*\)'.*/\1/p" meson.build | head -n 1)
 python3 - "$tmp/results" "$runs" "$version" <<'PY' | tee "bench/results/startup-$(date -u +%Y%m%dT%H%M%SZ).md"
-import statistics, sys
+import random, statistics, sys
 path, runs, version = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 # Per program: wall-clock and processor time to the mapped window and to the first frame, RSS.
 keys = ("mapped", "mapped_cpu", "first", "cpu", "rss")
@@ -213,6 +217,21 @@ for line in open(path):
     row["mapped_cpu"].append(int(mapped_cpu_us) / 1000)
 med = {name: {key: statistics.median(v) for key, v in row.items()} for name, row in data.items()}
 app, bare = med["app"], med["bare"]
+
+# How far the ratio of the medians can be trusted: launches alternate, so launch i of each
+# program ran under the same conditions; resampling those pairs (with replacement, a fixed
+# seed so that the same data prints the same interval) gives a 95 % bootstrap interval of the
+# ratio of this run.
+def interval(key):
+    pairs = list(zip(data["app"][key], data["bare"][key]))
+    rng = random.Random(0)
+    ratios = []
+    for _ in range(2000):
+        sample = [rng.choice(pairs) for _ in pairs]
+        ratios.append(statistics.median(a for a, _ in sample)
+                      / statistics.median(b for _, b in sample))
+    ratios.sort()
+    return ratios[int(0.025 * len(ratios))], ratios[int(0.975 * len(ratios)) - 1]
 for label, key, fmt in (("window mapped, ms", "mapped", "{:.0f}"),
                         ("processor time to the window mapped, ms", "mapped_cpu", "{:.0f}"),
                         ("first frame, ms", "first", "{:.0f}"),
@@ -222,12 +241,13 @@ for label, key, fmt in (("window mapped, ms", "mapped", "{:.0f}"),
         print(f"Raw {label}, {name} (launch order): "
               + " ".join(fmt.format(v) for v in data[name][key]))
 print()
-print("Medians of", runs, "launches of each; app / bare (ratio).")
+print("Medians of", runs, "launches of each; app / bare (ratio, its 95 % bootstrap interval).")
 print()
 print("| Build | Window mapped | CPU to mapped | First frame | CPU to first frame | RSS at 2 s |")
 print("|---|---|---|---|---|---|")
 def cell(key, unit="ms"):
-    return f"{app[key]:.0f} / {bare[key]:.0f} {unit} ({app[key] / bare[key]:.2f}×)"
+    low, high = interval(key)
+    return f"{app[key]:.0f} / {bare[key]:.0f} {unit} ({app[key] / bare[key]:.2f}×, {low:.2f}–{high:.2f})"
 rss = f"{app['rss']:.1f} / {bare['rss']:.1f} MiB ({app['rss'] - bare['rss']:+.1f} MiB)"
 print(f"| Stompy Connect {version} | {cell('mapped')} | {cell('mapped_cpu')} | {cell('first')} "
       f"| {cell('cpu')} | {rss} |")
