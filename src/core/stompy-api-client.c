@@ -12,6 +12,7 @@
 
 #include "stompy-api-client.h"
 #include "stompy-error.h"
+#include "stompy-json-member.h"
 #include "stompy-http.h"
 
 /* The documented bodies are a few kilobytes; anything far larger is not the
@@ -42,61 +43,6 @@ malformed_error (const char *method,
                       "Unexpected answer to %s %s (HTTP %u): %s", method, path, status, what);
 }
 
-/* The member as a string, or NULL when it is missing or not a string. */
-static const char *
-member_string (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node;
-
-  if (object == NULL)
-    return NULL;
-
-  node = json_object_get_member (object, name);
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  /* json-glib 1.6 turns a lone "\ud800" escape into invalid UTF-8 (found by
-   * fuzzing); such a string must not reach the UI. */
-  if (!g_utf8_validate (json_node_get_string (node), -1, NULL))
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
-static JsonObject *
-member_object (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node;
-
-  if (object == NULL)
-    return NULL;
-
-  node = json_object_get_member (object, name);
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-
-  return json_node_get_object (node);
-}
-
-static JsonArray *
-member_array (JsonObject *object,
-              const char *name)
-{
-  JsonNode *node;
-
-  if (object == NULL)
-    return NULL;
-
-  node = json_object_get_member (object, name);
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return NULL;
-
-  return json_node_get_array (node);
-}
-
 /* A member that must be there: a non-empty string. */
 static gboolean
 require_string (JsonObject  *object,
@@ -104,7 +50,7 @@ require_string (JsonObject  *object,
                 char       **out,
                 const char **missing)
 {
-  const char *value = member_string (object, name);
+  const char *value = stompy_json_member_string (object, name);
 
   if (value == NULL || *value == '\0')
     {
@@ -292,8 +238,8 @@ parse_session (JsonNode  *root,
 {
   g_autoptr(StompySession) session = g_new0 (StompySession, 1);
   JsonObject *object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-  JsonObject *user = member_object (object, "user");
-  JsonObject *organization = member_object (object, "organization");
+  JsonObject *user = stompy_json_member_object (object, "user");
+  JsonObject *organization = stompy_json_member_object (object, "organization");
   const char *missing = NULL;
   const char *expires_at;
   JsonNode *expires_node;
@@ -301,8 +247,8 @@ parse_session (JsonNode  *root,
   require_string (object, "token", &session->token, &missing);
   require_string (user, "email", &session->user_email, &missing);
   require_string (organization, "id", &session->organization_id, &missing);
-  session->user_name = g_strdup (member_string (user, "name"));
-  session->organization_name = g_strdup (member_string (organization, "name"));
+  session->user_name = g_strdup (stompy_json_member_string (user, "name"));
+  session->organization_name = g_strdup (stompy_json_member_string (organization, "name"));
 
   if (missing != NULL)
     {
@@ -315,7 +261,7 @@ parse_session (JsonNode  *root,
   expires_node = object ? json_object_get_member (object, "expires_at") : NULL;
   if (expires_node != NULL && !JSON_NODE_HOLDS_NULL (expires_node))
     {
-      expires_at = member_string (object, "expires_at");
+      expires_at = stompy_json_member_string (object, "expires_at");
       if (expires_at == NULL ||
           (session->expires_at = g_date_time_new_from_iso8601 (expires_at, NULL)) == NULL)
         {
@@ -334,7 +280,7 @@ parse_template (JsonObject          *templates,
                 StompyTemplateInfo  *info,
                 GError             **error)
 {
-  JsonObject *object = member_object (templates, name);
+  JsonObject *object = stompy_json_member_object (templates, name);
   const char *missing = NULL;
 
   require_string (object, "url", &info->url, &missing);
@@ -357,7 +303,7 @@ parse_onboarding (JsonNode  *root,
 {
   g_autoptr(StompyOnboardingInfo) info = g_new0 (StompyOnboardingInfo, 1);
   JsonObject *object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-  JsonObject *templates = member_object (object, "templates");
+  JsonObject *templates = stompy_json_member_object (object, "templates");
   const char *missing = NULL;
 
   require_string (object, "external_id", &info->external_id, &missing);
@@ -383,7 +329,7 @@ account_status_from_object (JsonObject  *object,
                             GError     **error)
 {
   g_autoptr(StompyAccountStatus) status = g_new0 (StompyAccountStatus, 1);
-  JsonArray *checks = member_array (object, "checks");
+  JsonArray *checks = stompy_json_member_array (object, "checks");
   const char *missing = NULL;
 
   require_string (object, "account_id", &status->account_id, &missing);
@@ -418,7 +364,7 @@ account_status_from_object (JsonObject  *object,
         }
 
       /* The message is "" when there is nothing to say; tolerate null too. */
-      message = member_string (check_object, "message");
+      message = stompy_json_member_string (check_object, "message");
       check->message = g_strdup (message ? message : "");
     }
 
@@ -445,7 +391,7 @@ parse_account_list (JsonNode  *root,
 {
   g_autoptr(GPtrArray) accounts = NULL;
   JsonObject *object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-  JsonArray *array = member_array (object, "accounts");
+  JsonArray *array = stompy_json_member_array (object, "accounts");
 
   if (array == NULL)
     {
@@ -485,11 +431,11 @@ error_from_body (const char *method,
                  guint       retry_after)
 {
   JsonObject *object = root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-  JsonObject *error_object = member_object (object, "error");
-  JsonObject *details = member_object (error_object, "details");
-  const char *code = member_string (error_object, "code");
-  const char *message = member_string (error_object, "message");
-  const char *request_id = member_string (error_object, "request_id");
+  JsonObject *error_object = stompy_json_member_object (object, "error");
+  JsonObject *details = stompy_json_member_object (error_object, "details");
+  const char *code = stompy_json_member_string (error_object, "code");
+  const char *message = stompy_json_member_string (error_object, "message");
+  const char *request_id = stompy_json_member_string (error_object, "request_id");
 
   if (code == NULL || *code == '\0')
     return malformed_error (method, path, status, "the error body has no error code");
@@ -1025,7 +971,8 @@ handle_response (GTask *task)
   if (have_json && status >= 400)
     {
       JsonObject *object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-      request_id = member_string (member_object (object, "error"), "request_id");
+      request_id = stompy_json_member_string (stompy_json_member_object (object, "error"),
+                                              "request_id");
     }
   if (request_id == NULL)
     request_id = soup_message_headers_get_one (headers, "X-Request-Id");

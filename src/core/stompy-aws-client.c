@@ -14,6 +14,7 @@
 
 #include "stompy-aws-client.h"
 #include "stompy-error.h"
+#include "stompy-json-member.h"
 #include "stompy-http.h"
 #include "stompy-sigv4.h"
 
@@ -424,24 +425,6 @@ sanitize_json_error_type (const char *type)
   return g_steal_pointer (&cut);
 }
 
-static const char *
-json_string_member (JsonObject *object,
-                    const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  /* json-glib 1.6 turns a lone "\ud800" escape into invalid UTF-8 (found by
-   * fuzzing); such a string must not reach a message. */
-  if (!g_utf8_validate (json_node_get_string (node), -1, NULL))
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
 GError *
 stompy_aws_parse_json_error (guint               status,
                              const char         *body,
@@ -465,12 +448,12 @@ stompy_aws_parse_json_error (guint               status,
 
   if (object != NULL)
     {
-      raw_type = nonempty (json_string_member (object, "__type"));
+      raw_type = nonempty (stompy_json_member_string (object, "__type"));
       if (raw_type == NULL)
-        raw_type = nonempty (json_string_member (object, "code"));
-      message = nonempty (json_string_member (object, "message"));
+        raw_type = nonempty (stompy_json_member_string (object, "code"));
+      message = nonempty (stompy_json_member_string (object, "message"));
       if (message == NULL)
-        message = nonempty (json_string_member (object, "Message"));
+        message = nonempty (stompy_json_member_string (object, "Message"));
     }
 
   if (raw_type == NULL && headers != NULL)

@@ -10,6 +10,7 @@
 
 #include "stompy-aws-identity.h"
 #include "stompy-error.h"
+#include "stompy-json-member.h"
 
 #define STS_VERSION "2011-06-15"
 #define DESCRIBE_ORGANIZATION_TARGET "AWSOrganizationsV20161128.DescribeOrganization"
@@ -115,8 +116,8 @@ describe_organization_cb (GObject      *source,
   StompyAwsIdentity *identity = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) root = NULL;
-  JsonObject *organization = NULL;
-  JsonNode *member;
+  JsonObject *organization;
+  const char *management_account_id;
 
   root = stompy_aws_client_json_finish (STOMPY_AWS_CLIENT (source), result, &error);
   if (root == NULL)
@@ -145,14 +146,9 @@ describe_organization_cb (GObject      *source,
       return;
     }
 
-  member = json_object_get_member (json_node_get_object (root), "Organization");
-  if (member != NULL && JSON_NODE_HOLDS_OBJECT (member))
-    organization = json_node_get_object (member);
-  if (organization == NULL ||
-      !json_object_has_member (organization, "MasterAccountId") ||
-      !JSON_NODE_HOLDS_VALUE (json_object_get_member (organization, "MasterAccountId")) ||
-      json_node_get_value_type (json_object_get_member (organization, "MasterAccountId")) !=
-      G_TYPE_STRING)
+  organization = stompy_json_member_object (json_node_get_object (root), "Organization");
+  management_account_id = stompy_json_member_string (organization, "MasterAccountId");
+  if (management_account_id == NULL)
     {
       g_task_return_error (task,
                            stompy_aws_error_new_full (STOMPY_AWS_ERROR_MALFORMED_RESPONSE, 200,
@@ -163,12 +159,8 @@ describe_organization_cb (GObject      *source,
       return;
     }
 
-  identity->management_account_id =
-    g_strdup (json_object_get_string_member (organization, "MasterAccountId"));
-  if (json_object_has_member (organization, "Id") &&
-      JSON_NODE_HOLDS_VALUE (json_object_get_member (organization, "Id")) &&
-      json_node_get_value_type (json_object_get_member (organization, "Id")) == G_TYPE_STRING)
-    identity->organization_id = g_strdup (json_object_get_string_member (organization, "Id"));
+  identity->management_account_id = g_strdup (management_account_id);
+  identity->organization_id = g_strdup (stompy_json_member_string (organization, "Id"));
 
   identity->organization_role = g_strcmp0 (identity->account_id,
                                            identity->management_account_id) == 0

@@ -10,6 +10,7 @@
 #include "stompy-cur.h"
 #include "stompy-data-exports.h"
 #include "stompy-error.h"
+#include "stompy-json-member.h"
 #include "stompy-s3.h"
 
 #define TARGET_PREFIX "AWSOrigamiServiceGatewayService."
@@ -207,24 +208,6 @@ stompy_cur_report_new_recommended (const char *name,
   return report;
 }
 
-static const char *
-json_string (JsonObject *object,
-             const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  /* json-glib 1.6 turns a lone "\ud800" escape into invalid UTF-8 (found by
-   * fuzzing): read such a string as absent. */
-  if (!g_utf8_validate (json_node_get_string (node), -1, NULL))
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
 static char **
 json_string_array (JsonObject *object,
                    const char *name)
@@ -256,12 +239,12 @@ stompy_cur_report_new_from_json (JsonObject  *object,
 {
   StompyCurReport *report;
   JsonNode *refresh;
-  JsonNode *status;
+  JsonObject *status;
   const char *name;
 
   g_return_val_if_fail (object != NULL, NULL);
 
-  name = json_string (object, "ReportName");
+  name = stompy_json_member_string (object, "ReportName");
   if (name == NULL || *name == '\0')
     {
       g_set_error (error, STOMPY_AWS_ERROR, STOMPY_AWS_ERROR_MALFORMED_RESPONSE,
@@ -271,30 +254,25 @@ stompy_cur_report_new_from_json (JsonObject  *object,
 
   report = g_new0 (StompyCurReport, 1);
   report->report_name = g_strdup (name);
-  report->time_unit = g_strdup (json_string (object, "TimeUnit"));
-  report->format = g_strdup (json_string (object, "Format"));
-  report->compression = g_strdup (json_string (object, "Compression"));
+  report->time_unit = g_strdup (stompy_json_member_string (object, "TimeUnit"));
+  report->format = g_strdup (stompy_json_member_string (object, "Format"));
+  report->compression = g_strdup (stompy_json_member_string (object, "Compression"));
   report->additional_schema_elements = json_string_array (object, "AdditionalSchemaElements");
-  report->s3_bucket = g_strdup (json_string (object, "S3Bucket"));
-  report->s3_prefix = g_strdup (json_string (object, "S3Prefix") ?: "");
-  report->s3_region = g_strdup (json_string (object, "S3Region"));
+  report->s3_bucket = g_strdup (stompy_json_member_string (object, "S3Bucket"));
+  report->s3_prefix = g_strdup (stompy_json_member_string (object, "S3Prefix") ?: "");
+  report->s3_region = g_strdup (stompy_json_member_string (object, "S3Region"));
   report->additional_artifacts = json_string_array (object, "AdditionalArtifacts");
   refresh = json_object_get_member (object, "RefreshClosedReports");
   report->refresh_closed_reports = refresh != NULL && JSON_NODE_HOLDS_VALUE (refresh) &&
                                    json_node_get_value_type (refresh) == G_TYPE_BOOLEAN &&
                                    json_node_get_boolean (refresh);
-  report->report_versioning = g_strdup (json_string (object, "ReportVersioning"));
-  report->billing_view_arn = g_strdup (json_string (object, "BillingViewArn"));
+  report->report_versioning = g_strdup (stompy_json_member_string (object, "ReportVersioning"));
+  report->billing_view_arn = g_strdup (stompy_json_member_string (object, "BillingViewArn"));
 
   /* ReportStatus keys are lowercase on the wire (§1.3). */
-  status = json_object_get_member (object, "ReportStatus");
-  if (status != NULL && JSON_NODE_HOLDS_OBJECT (status))
-    {
-      report->last_delivery = g_strdup (json_string (json_node_get_object (status),
-                                                     "lastDelivery"));
-      report->last_status = g_strdup (json_string (json_node_get_object (status),
-                                                   "lastStatus"));
-    }
+  status = stompy_json_member_object (object, "ReportStatus");
+  report->last_delivery = g_strdup (stompy_json_member_string (status, "lastDelivery"));
+  report->last_status = g_strdup (stompy_json_member_string (status, "lastStatus"));
 
   return report;
 }
@@ -598,7 +576,7 @@ list_cb (GObject      *source,
         }
     }
 
-  token = object != NULL ? json_string (object, "NextToken") : NULL;
+  token = object != NULL ? stompy_json_member_string (object, "NextToken") : NULL;
   if (token != NULL && *token != '\0')
     {
       /* A server that hands back the same token would page forever. */

@@ -10,6 +10,7 @@
 
 #include "stompy-data-exports.h"
 #include "stompy-error.h"
+#include "stompy-json-member.h"
 
 #define TARGET_PREFIX "AWSBillingAndCostManagementDataExports."
 #define CUR2_TABLE "COST_AND_USAGE_REPORT"
@@ -143,44 +144,6 @@ stompy_data_export_new_recommended (const char *name,
 
 /* ------------------------------------------------------------------ JSON */
 
-static const char *
-json_string (JsonObject *object,
-             const char *name)
-{
-  JsonNode *node;
-
-  if (object == NULL)
-    return NULL;
-
-  node = json_object_get_member (object, name);
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  /* json-glib 1.6 turns a lone "\ud800" escape into invalid UTF-8 (found by
-   * fuzzing): read such a string as absent. */
-  if (!g_utf8_validate (json_node_get_string (node), -1, NULL))
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
-static JsonObject *
-json_object (JsonObject *object,
-             const char *name)
-{
-  JsonNode *node;
-
-  if (object == NULL)
-    return NULL;
-
-  node = json_object_get_member (object, name);
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-
-  return json_node_get_object (node);
-}
-
 StompyDataExport *
 stompy_data_export_new_from_json (JsonObject  *export_object,
                                   JsonObject  *status,
@@ -191,11 +154,12 @@ stompy_data_export_new_from_json (JsonObject  *export_object,
   JsonObject *tables;
   JsonObject *destination;
   JsonObject *output;
+  JsonObject *cadence;
   const char *name;
 
   g_return_val_if_fail (export_object != NULL, NULL);
 
-  name = json_string (export_object, "Name");
+  name = stompy_json_member_string (export_object, "Name");
   if (name == NULL || *name == '\0')
     {
       g_set_error (error, STOMPY_AWS_ERROR, STOMPY_AWS_ERROR_MALFORMED_RESPONSE,
@@ -205,12 +169,12 @@ stompy_data_export_new_from_json (JsonObject  *export_object,
 
   export = g_new0 (StompyDataExport, 1);
   export->name = g_strdup (name);
-  export->arn = g_strdup (json_string (export_object, "ExportArn"));
-  export->description = g_strdup (json_string (export_object, "Description"));
+  export->arn = g_strdup (stompy_json_member_string (export_object, "ExportArn"));
+  export->description = g_strdup (stompy_json_member_string (export_object, "Description"));
 
-  query = json_object (export_object, "DataQuery");
-  export->query_statement = g_strdup (json_string (query, "QueryStatement"));
-  tables = json_object (query, "TableConfigurations");
+  query = stompy_json_member_object (export_object, "DataQuery");
+  export->query_statement = g_strdup (stompy_json_member_string (query, "QueryStatement"));
+  tables = stompy_json_member_object (query, "TableConfigurations");
   if (tables != NULL)
     {
       g_autoptr(GList) names = json_object_get_members (tables);
@@ -218,34 +182,35 @@ stompy_data_export_new_from_json (JsonObject  *export_object,
       /* One table per export; CUR 2.0's is COST_AND_USAGE_REPORT. */
       if (names != NULL)
         {
-          JsonObject *config = json_object (tables, names->data);
+          JsonObject *config = stompy_json_member_object (tables, names->data);
 
           export->table = g_strdup (names->data);
-          export->time_granularity = g_strdup (json_string (config, "TIME_GRANULARITY"));
-          export->include_resources = g_strcmp0 (json_string (config, "INCLUDE_RESOURCES"),
-                                                 "TRUE") == 0;
+          export->time_granularity =
+            g_strdup (stompy_json_member_string (config, "TIME_GRANULARITY"));
+          export->include_resources =
+            g_strcmp0 (stompy_json_member_string (config, "INCLUDE_RESOURCES"), "TRUE") == 0;
         }
     }
 
-  destination = json_object (json_object (export_object, "DestinationConfigurations"),
-                             "S3Destination");
-  export->s3_bucket = g_strdup (json_string (destination, "S3Bucket"));
-  export->s3_prefix = g_strdup (json_string (destination, "S3Prefix") ?: "");
-  export->s3_region = g_strdup (json_string (destination, "S3Region"));
-  output = json_object (destination, "S3OutputConfigurations");
-  export->output_type = g_strdup (json_string (output, "OutputType"));
-  export->format = g_strdup (json_string (output, "Format"));
-  export->compression = g_strdup (json_string (output, "Compression"));
-  export->overwrite = g_strdup (json_string (output, "Overwrite"));
-  export->refresh_frequency = g_strdup (json_string (json_object (export_object,
-                                                                  "RefreshCadence"),
-                                                     "Frequency"));
+  destination = stompy_json_member_object (stompy_json_member_object (export_object,
+                                                                      "DestinationConfigurations"),
+                                           "S3Destination");
+  export->s3_bucket = g_strdup (stompy_json_member_string (destination, "S3Bucket"));
+  export->s3_prefix = g_strdup (stompy_json_member_string (destination, "S3Prefix") ?: "");
+  export->s3_region = g_strdup (stompy_json_member_string (destination, "S3Region"));
+  output = stompy_json_member_object (destination, "S3OutputConfigurations");
+  export->output_type = g_strdup (stompy_json_member_string (output, "OutputType"));
+  export->format = g_strdup (stompy_json_member_string (output, "Format"));
+  export->compression = g_strdup (stompy_json_member_string (output, "Compression"));
+  export->overwrite = g_strdup (stompy_json_member_string (output, "Overwrite"));
+  cadence = stompy_json_member_object (export_object, "RefreshCadence");
+  export->refresh_frequency = g_strdup (stompy_json_member_string (cadence, "Frequency"));
 
   if (status != NULL)
     {
-      export->status_code = g_strdup (json_string (status, "StatusCode"));
-      export->status_reason = g_strdup (json_string (status, "StatusReason"));
-      export->last_refreshed_at = g_strdup (json_string (status, "LastRefreshedAt"));
+      export->status_code = g_strdup (stompy_json_member_string (status, "StatusCode"));
+      export->status_reason = g_strdup (stompy_json_member_string (status, "StatusReason"));
+      export->last_refreshed_at = g_strdup (stompy_json_member_string (status, "LastRefreshedAt"));
     }
 
   return export;
@@ -436,20 +401,21 @@ list_cb (GObject      *source,
           if (!JSON_NODE_HOLDS_OBJECT (element))
             continue;
           item = json_node_get_object (element);
-          name = json_string (item, "ExportName");
+          name = stompy_json_member_string (item, "ExportName");
           if (name == NULL)
             continue;
 
           export = g_new0 (StompyDataExport, 1);
           export->name = g_strdup (name);
-          export->arn = g_strdup (json_string (item, "ExportArn"));
-          export->status_code = g_strdup (json_string (json_object (item, "ExportStatus"),
-                                                       "StatusCode"));
+          export->arn = g_strdup (stompy_json_member_string (item, "ExportArn"));
+          export->status_code =
+            g_strdup (stompy_json_member_string (stompy_json_member_object (item, "ExportStatus"),
+                                                 "StatusCode"));
           g_ptr_array_add (data->exports, export);
         }
     }
 
-  token = json_string (object, "NextToken");
+  token = stompy_json_member_string (object, "NextToken");
   if (token != NULL && *token != '\0')
     {
       if (g_strcmp0 (token, data->next_token) == 0 || ++data->pages >= MAX_PAGES)
@@ -544,7 +510,7 @@ get_cb (GObject      *source,
     }
 
   object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-  export_object = json_object (object, "Export");
+  export_object = stompy_json_member_object (object, "Export");
   if (export_object == NULL)
     {
       g_task_return_new_error (task, STOMPY_AWS_ERROR, STOMPY_AWS_ERROR_MALFORMED_RESPONSE,
@@ -552,7 +518,8 @@ get_cb (GObject      *source,
       return;
     }
 
-  export = stompy_data_export_new_from_json (export_object, json_object (object, "ExportStatus"),
+  export = stompy_data_export_new_from_json (export_object,
+                                             stompy_json_member_object (object, "ExportStatus"),
                                              &error);
   if (export == NULL)
     {
@@ -641,8 +608,9 @@ create_cb (GObject      *source,
       return;
     }
 
-  arn = JSON_NODE_HOLDS_OBJECT (root) ? json_string (json_node_get_object (root), "ExportArn")
-                                      : NULL;
+  arn = JSON_NODE_HOLDS_OBJECT (root)
+          ? stompy_json_member_string (json_node_get_object (root), "ExportArn")
+          : NULL;
   if (arn == NULL || *arn == '\0')
     {
       g_task_return_new_error (task, STOMPY_AWS_ERROR, STOMPY_AWS_ERROR_MALFORMED_RESPONSE,

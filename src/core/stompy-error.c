@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "stompy-error.h"
+#include "stompy-json-member.h"
 
 G_DEFINE_QUARK (stompy-error-quark, stompy_error)
 
@@ -351,24 +352,14 @@ details_string (const GError *error,
                 const char   *field)
 {
   StompyApiErrorPrivate *priv = api_private (error);
-  JsonNode *node;
 
-  if (priv == NULL || priv->details == NULL)
+  if (priv == NULL)
     return NULL;
 
-  node = json_object_get_member (priv->details, member);
   if (field != NULL)
-    {
-      if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-        return NULL;
-      node = json_object_get_member (json_node_get_object (node), field);
-    }
+    return stompy_json_member_string (stompy_json_member_object (priv->details, member), field);
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
+  return stompy_json_member_string (priv->details, member);
 }
 
 const char *

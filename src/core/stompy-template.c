@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "stompy-error.h"
+#include "stompy-json-member.h"
 #include "stompy-http.h"
 #include "stompy-json-utf8.h"
 #include "stompy-template.h"
@@ -102,36 +103,6 @@ stompy_template_unref (StompyTemplate *self)
 }
 
 /* ------------------------------------------------------------------ rendering */
-
-static JsonObject *
-object_member (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node;
-
-  if (object == NULL)
-    return NULL;
-
-  node = json_object_get_member (object, name);
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static const char *
-string_member (JsonObject *object,
-               const char *name)
-{
-  JsonNode *node;
-
-  if (object == NULL)
-    return NULL;
-
-  node = json_object_get_member (object, name);
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
 
 char *
 stompy_template_render_value (JsonNode *node)
@@ -306,7 +277,7 @@ parse_conditions (JsonNode *node)
   ops = json_object_get_members (operators);
   for (GList *l = ops; l != NULL; l = l->next)
     {
-      JsonObject *keys = object_member (operators, l->data);
+      JsonObject *keys = stompy_json_member_object (operators, l->data);
       g_autoptr(GList) names = NULL;
 
       if (keys == NULL)
@@ -335,8 +306,8 @@ parse_statement (JsonObject *object,
   JsonNode *actions = json_object_get_member (object, "Action");
 
   statement->policy_name = g_strdup (policy_name);
-  statement->sid = g_strdup (string_member (object, "Sid"));
-  statement->allow = g_strcmp0 (string_member (object, "Effect"), "Allow") == 0;
+  statement->sid = g_strdup (stompy_json_member_string (object, "Sid"));
+  statement->allow = g_strcmp0 (stompy_json_member_string (object, "Effect"), "Allow") == 0;
   if (actions == NULL)
     {
       actions = json_object_get_member (object, "NotAction");
@@ -415,7 +386,7 @@ parse_role (const char *logical_id,
   role->trust_statements = g_ptr_array_new_with_free_func ((GDestroyNotify) statement_free);
   role->statements = g_ptr_array_new_with_free_func ((GDestroyNotify) statement_free);
 
-  parse_document (object_member (properties, "AssumeRolePolicyDocument"), NULL,
+  parse_document (stompy_json_member_object (properties, "AssumeRolePolicyDocument"), NULL,
                   role->trust_statements);
 
   role->external_id_required = role->trust_statements->len > 0;
@@ -455,7 +426,7 @@ parse_role (const char *logical_id,
           policy = json_node_get_object (element);
           policy_name = stompy_template_render_value (json_object_get_member (policy,
                                                                               "PolicyName"));
-          parse_document (object_member (policy, "PolicyDocument"), policy_name,
+          parse_document (stompy_json_member_object (policy, "PolicyDocument"), policy_name,
                           role->statements);
         }
     }
@@ -514,7 +485,7 @@ stompy_template_parse (const char  *data,
 
   if (json_parser_get_root (parser) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)) ||
-      (resources = object_member (json_node_get_object (json_parser_get_root (parser)),
+      (resources = stompy_json_member_object (json_node_get_object (json_parser_get_root (parser)),
                                   "Resources")) == NULL)
     {
       g_set_error_literal (error, STOMPY_ERROR, STOMPY_ERROR_INVALID_INPUT,
@@ -533,18 +504,18 @@ stompy_template_parse (const char  *data,
   g_atomic_ref_count_init (&self->ref_count);
   self->root = json_node_ref (json_parser_get_root (parser));
   root = json_node_get_object (self->root);
-  self->description = g_strdup (string_member (root, "Description"));
+  self->description = g_strdup (stompy_json_member_string (root, "Description"));
   self->resource_count = json_object_get_size (resources);
   self->parameters = g_ptr_array_new_with_free_func ((GDestroyNotify) parameter_free);
   self->roles = g_ptr_array_new_with_free_func ((GDestroyNotify) role_free);
 
-  parameters = object_member (root, "Parameters");
+  parameters = stompy_json_member_object (root, "Parameters");
   if (parameters != NULL)
     {
       names = json_object_get_members (parameters);
       for (GList *l = names; l != NULL; l = l->next)
         {
-          JsonObject *definition = object_member (parameters, l->data);
+          JsonObject *definition = stompy_json_member_object (parameters, l->data);
           StompyTemplateParameter *parameter;
           JsonNode *no_echo;
           JsonNode *default_value;
@@ -554,8 +525,8 @@ stompy_template_parse (const char  *data,
 
           parameter = g_new0 (StompyTemplateParameter, 1);
           parameter->name = g_strdup (l->data);
-          parameter->type = g_strdup (string_member (definition, "Type"));
-          parameter->description = g_strdup (string_member (definition, "Description"));
+          parameter->type = g_strdup (stompy_json_member_string (definition, "Type"));
+          parameter->description = g_strdup (stompy_json_member_string (definition, "Description"));
           default_value = json_object_get_member (definition, "Default");
           parameter->default_value = default_value ? stompy_template_render_value (default_value)
                                                    : NULL;
@@ -575,19 +546,19 @@ stompy_template_parse (const char  *data,
   names = json_object_get_members (resources);
   for (GList *l = names; l != NULL; l = l->next)
     {
-      JsonObject *resource = object_member (resources, l->data);
+      JsonObject *resource = stompy_json_member_object (resources, l->data);
 
-      if (g_strcmp0 (string_member (resource, "Type"), "AWS::IAM::Role") == 0)
+      if (g_strcmp0 (stompy_json_member_string (resource, "Type"), "AWS::IAM::Role") == 0)
         g_ptr_array_add (self->roles,
-                         parse_role (l->data, object_member (resource, "Properties")));
+                         parse_role (l->data, stompy_json_member_object (resource, "Properties")));
     }
 
   /* Separate policy resources, after every role is known. */
   for (GList *l = names; l != NULL; l = l->next)
     {
-      JsonObject *resource = object_member (resources, l->data);
-      const char *type = string_member (resource, "Type");
-      JsonObject *properties = object_member (resource, "Properties");
+      JsonObject *resource = stompy_json_member_object (resources, l->data);
+      const char *type = stompy_json_member_string (resource, "Type");
+      JsonObject *properties = stompy_json_member_object (resource, "Properties");
 
       if (properties == NULL ||
           (g_strcmp0 (type, "AWS::IAM::Policy") != 0 &&
@@ -604,14 +575,14 @@ stompy_template_parse (const char  *data,
               g_autofree char *policy_name = name ? stompy_template_render_value (name)
                                                   : g_strdup (l->data);
 
-              parse_document (object_member (properties, "PolicyDocument"), policy_name,
+              parse_document (stompy_json_member_object (properties, "PolicyDocument"), policy_name,
                               role->statements);
             }
         }
     }
   g_clear_pointer (&names, g_list_free);
 
-  output_object = object_member (root, "Outputs");
+  output_object = stompy_json_member_object (root, "Outputs");
   if (output_object != NULL)
     {
       names = json_object_get_members (output_object);
