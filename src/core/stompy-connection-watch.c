@@ -12,6 +12,7 @@
 #include "stompy-connection-watch.h"
 #include "stompy-error.h"
 #include "stompy-poll-timer.h"
+#include "stompy-waiters.h"
 
 /* Failed looks in a row after which waiters get the error (looking goes on):
  * about half a minute of waits at the default backoff, each look retried. */
@@ -41,7 +42,7 @@ struct _StompyConnectionWatch
   GError                *error;
   guint                  failed_looks;  /* transient failures in a row */
 
-  GList                 *waiters;       /* of GTask */
+  StompyWaiters          waiters;
 };
 
 G_DEFINE_FINAL_TYPE (StompyConnectionWatch, stompy_connection_watch, G_TYPE_OBJECT)
@@ -122,19 +123,11 @@ set_settled (StompyConnectionWatch *self,
 }
 
 static void
-disconnect_waiter (GTask *task)
+return_result (GTask    *task,
+               gpointer  user_data)
 {
-  gulong handler_id = GPOINTER_TO_SIZE (g_task_get_task_data (task));
+  StompyConnectionWatch *self = user_data;
 
-  if (handler_id != 0)
-    g_cancellable_disconnect (g_task_get_cancellable (task), handler_id);
-  g_task_set_task_data (task, NULL, NULL);
-}
-
-static void
-return_result (StompyConnectionWatch *self,
-               GTask                 *task)
-{
   if (self->settled && self->status != NULL)
     g_task_return_pointer (task, stompy_account_status_copy (self->status),
                            (GDestroyNotify) stompy_account_status_free);
@@ -148,19 +141,7 @@ static void
 complete_waiters (StompyConnectionWatch *self,
                   const GError          *cancelled)
 {
-  GList *waiters = g_steal_pointer (&self->waiters);
-
-  for (GList *l = waiters; l != NULL; l = l->next)
-    {
-      g_autoptr(GTask) task = l->data;
-
-      disconnect_waiter (task);
-      if (cancelled != NULL)
-        g_task_return_error (task, g_error_copy (cancelled));
-      else
-        return_result (self, task);
-    }
-  g_list_free (waiters);
+  stompy_waiters_return_all (&self->waiters, cancelled, return_result, self);
 }
 
 static gboolean
@@ -400,39 +381,6 @@ stompy_connection_watch_get_request_count (StompyConnectionWatch *self)
 
 /* ---- wait ---- */
 
-static gboolean
-wait_cancelled_idle (gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  StompyConnectionWatch *self = g_task_get_source_object (task);
-  GList *link = g_list_find (self->waiters, task);
-
-  if (link != NULL)
-    {
-      self->waiters = g_list_delete_link (self->waiters, link);
-      disconnect_waiter (task);
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Waiting was cancelled");
-      g_object_unref (task);
-    }
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_cancelled_cb (GCancellable *cancellable,
-                   gpointer      user_data)
-{
-  GTask *task = user_data;
-  GSource *source = g_idle_source_new ();
-
-  /* Not from inside the signal: returning the task may run its callback,
-   * which could disconnect this very handler. */
-  g_source_set_callback (source, wait_cancelled_idle, g_object_ref (task), NULL);
-  g_source_set_static_name (source, "[stompy] connection watch wait cancelled");
-  g_source_attach (source, g_task_get_context (task));
-  g_source_unref (source);
-}
-
 void
 stompy_connection_watch_wait_async (StompyConnectionWatch *self,
                                     GCancellable          *cancellable,
@@ -449,18 +397,11 @@ stompy_connection_watch_wait_async (StompyConnectionWatch *self,
 
   if (!self->polling && (self->settled || self->error != NULL))
     {
-      return_result (self, task);
+      return_result (task, self);
       return;
     }
 
-  self->waiters = g_list_append (self->waiters, g_object_ref (task));
-  if (cancellable != NULL)
-    {
-      gulong handler_id = g_cancellable_connect (cancellable, G_CALLBACK (wait_cancelled_cb),
-                                                 task, NULL);
-
-      g_task_set_task_data (task, GSIZE_TO_POINTER (handler_id), NULL);
-    }
+  stompy_waiters_add (&self->waiters, task);
 
   stompy_connection_watch_start (self);
 }
@@ -485,7 +426,8 @@ stompy_connection_watch_dispose (GObject *object)
 {
   StompyConnectionWatch *self = STOMPY_CONNECTION_WATCH (object);
 
-  if (self->polling || self->waiters != NULL || self->timer_handle != NULL || self->in_flight)
+  if (self->polling || !stompy_waiters_is_empty (&self->waiters) || self->timer_handle != NULL
+      || self->in_flight)
     stompy_connection_watch_stop (self);
 
   G_OBJECT_CLASS (stompy_connection_watch_parent_class)->dispose (object);

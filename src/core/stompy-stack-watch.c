@@ -16,6 +16,7 @@
 
 #include "stompy-error.h"
 #include "stompy-stack-watch.h"
+#include "stompy-waiters.h"
 
 #define WINDOW_US (60 * G_USEC_PER_SEC)
 /* A look sends at most this many requests unless it can page further within
@@ -58,7 +59,7 @@ struct _StompyStackWatch
   char                  *failure_reason;
   GError                *error;
 
-  GList                 *waiters;          /* of GTask */
+  StompyWaiters          waiters;
 };
 
 G_DEFINE_FINAL_TYPE (StompyStackWatch, stompy_stack_watch, G_TYPE_OBJECT)
@@ -169,37 +170,26 @@ set_settled (StompyStackWatch *self,
     }
 }
 
+/* The stack as last seen, or the error when the last look failed before it settled. */
 static void
-disconnect_waiter (GTask *task)
+return_result (GTask    *task,
+               gpointer  user_data)
 {
-  gulong handler_id = GPOINTER_TO_SIZE (g_task_get_task_data (task));
+  StompyStackWatch *self = user_data;
 
-  if (handler_id != 0)
-    g_cancellable_disconnect (g_task_get_cancellable (task), handler_id);
-  g_task_set_task_data (task, NULL, NULL);
+  if (self->error != NULL && (self->stack == NULL ||
+                              !stompy_stack_state_is_settled (self->stack->state)))
+    g_task_return_error (task, g_error_copy (self->error));
+  else
+    g_task_return_pointer (task, stompy_stack_copy (self->stack),
+                           (GDestroyNotify) stompy_stack_free);
 }
 
 static void
 complete_waiters (StompyStackWatch *self,
                   const GError     *cancelled)
 {
-  GList *waiters = g_steal_pointer (&self->waiters);
-
-  for (GList *l = waiters; l != NULL; l = l->next)
-    {
-      g_autoptr(GTask) task = l->data;
-
-      disconnect_waiter (task);
-      if (cancelled != NULL)
-        g_task_return_error (task, g_error_copy (cancelled));
-      else if (self->error != NULL && (self->stack == NULL ||
-                                       !stompy_stack_state_is_settled (self->stack->state)))
-        g_task_return_error (task, g_error_copy (self->error));
-      else
-        g_task_return_pointer (task, stompy_stack_copy (self->stack),
-                               (GDestroyNotify) stompy_stack_free);
-    }
-  g_list_free (waiters);
+  stompy_waiters_return_all (&self->waiters, cancelled, return_result, self);
 }
 
 static gboolean
@@ -626,54 +616,6 @@ stompy_stack_watch_get_request_count (StompyStackWatch *self)
 
 /* ---- wait ---- */
 
-static void
-wait_cancelled_cb (GCancellable *cancellable,
-                   gpointer      user_data);
-
-static void
-waiter_free_link (StompyStackWatch *self,
-                  GTask            *task)
-{
-  GList *link = g_list_find (self->waiters, task);
-
-  if (link != NULL)
-    {
-      self->waiters = g_list_delete_link (self->waiters, link);
-      g_object_unref (task);
-    }
-}
-
-static gboolean
-wait_cancelled_idle (gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  StompyStackWatch *self = g_task_get_source_object (task);
-
-  if (g_list_find (self->waiters, task) != NULL)
-    {
-      waiter_free_link (self, task);
-      disconnect_waiter (task);
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Waiting was cancelled");
-    }
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_cancelled_cb (GCancellable *cancellable,
-                   gpointer      user_data)
-{
-  GTask *task = user_data;
-  GSource *source = g_idle_source_new ();
-
-  /* Not from inside the signal: returning the task may run its callback,
-   * which could disconnect this very handler. */
-  g_source_set_callback (source, wait_cancelled_idle, g_object_ref (task), NULL);
-  g_source_set_static_name (source, "[stompy] stack watch wait cancelled");
-  g_source_attach (source, g_task_get_context (task));
-  g_source_unref (source);
-}
-
 void
 stompy_stack_watch_wait_async (StompyStackWatch    *self,
                                GCancellable        *cancellable,
@@ -690,25 +632,11 @@ stompy_stack_watch_wait_async (StompyStackWatch    *self,
 
   if (self->settled && !self->polling)
     {
-      if (self->error != NULL && (self->stack == NULL ||
-                                  !stompy_stack_state_is_settled (self->stack->state)))
-        g_task_return_error (task, g_error_copy (self->error));
-      else
-        g_task_return_pointer (task, stompy_stack_copy (self->stack),
-                               (GDestroyNotify) stompy_stack_free);
+      return_result (task, self);
       return;
     }
 
-  self->waiters = g_list_append (self->waiters, g_object_ref (task));
-  if (cancellable != NULL)
-    {
-      /* The handler holds no reference: the idle it adds takes one, and it
-       * is disconnected before the task returns (disconnect_waiter()). */
-      gulong handler_id = g_cancellable_connect (cancellable, G_CALLBACK (wait_cancelled_cb),
-                                                 task, NULL);
-
-      g_task_set_task_data (task, GSIZE_TO_POINTER (handler_id), NULL);
-    }
+  stompy_waiters_add (&self->waiters, task);
 
   stompy_stack_watch_start (self);
 }
@@ -733,7 +661,7 @@ stompy_stack_watch_dispose (GObject *object)
 {
   StompyStackWatch *self = STOMPY_STACK_WATCH (object);
 
-  if (self->polling || self->waiters != NULL || self->timer_handle != NULL)
+  if (self->polling || !stompy_waiters_is_empty (&self->waiters) || self->timer_handle != NULL)
     stompy_stack_watch_stop (self);
 
   G_OBJECT_CLASS (stompy_stack_watch_parent_class)->dispose (object);
