@@ -136,12 +136,14 @@ static const Case cases[] = {
     "<Contents><Size>x</Size></Contents></ListBucketResult>", EXPECT_ANY },
 
   /* ---- CUR DescribeReportDefinitions ---- */
-  { "cur/wrong-type", OP_CUR, 200, AMZ_JSON, BODY_TEXT, "{\"ReportDefinitions\":\"none\"}", EXPECT_ANY },
+  { "cur/wrong-type", OP_CUR, 200, AMZ_JSON, BODY_TEXT, "{\"ReportDefinitions\":\"none\"}",
+    EXPECT_ERROR },
   { "cur/element-types", OP_CUR, 200, AMZ_JSON, BODY_TEXT,
     "{\"ReportDefinitions\":[null,1,\"x\",{\"ReportName\":5,\"TimeUnit\":[],"
     "\"AdditionalSchemaElements\":\"RESOURCES\",\"S3Bucket\":{}}]}", EXPECT_ANY },
+  /* The same token again: a server that would page forever (stompy-aws-json-list.c). */
   { "cur/endless-paging", OP_CUR, 200, AMZ_JSON, BODY_TEXT,
-    "{\"ReportDefinitions\":[],\"NextToken\":\"again\"}", EXPECT_ANY },
+    "{\"ReportDefinitions\":[],\"NextToken\":\"again\"}", EXPECT_ERROR },
   /* AWS SDKs read an empty JSON 1.1 body as {}: no reports, as they would. */
   { "cur/empty-200", OP_CUR, 200, AMZ_JSON, BODY_TEXT, "", EXPECT_ANY },
   { "cur/text-200", OP_CUR, 200, "text/plain", BODY_TEXT, "OK", EXPECT_ERROR },
@@ -151,6 +153,9 @@ static const Case cases[] = {
   { "exports/elements", OP_EXPORTS, 200, AMZ_JSON, BODY_TEXT,
     "{\"Exports\":[null,1,{\"ExportArn\":{},\"ExportName\":true}]}", EXPECT_ANY },
   { "exports/huge", OP_EXPORTS, 200, AMZ_JSON, BODY_HUGE_CHUNKED, NULL, EXPECT_ERROR },
+  { "exports/wrong-type", OP_EXPORTS, 200, AMZ_JSON, BODY_TEXT, "{\"Exports\":{}}", EXPECT_ERROR },
+  { "exports/endless-paging", OP_EXPORTS, 200, AMZ_JSON, BODY_TEXT,
+    "{\"Exports\":[],\"NextToken\":\"again\"}", EXPECT_ERROR },
 
   /* ---- CloudFormation DescribeStacks ---- */
   { "cloudformation/missing-status", OP_CFN, 200, XML, BODY_TEXT,

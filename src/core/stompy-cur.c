@@ -8,13 +8,13 @@
 #include <string.h>
 
 #include "stompy-cur.h"
+#include "stompy-aws-json-list.h"
 #include "stompy-data-exports.h"
 #include "stompy-error.h"
 #include "stompy-json-member.h"
 #include "stompy-s3.h"
 
 #define TARGET_PREFIX "AWSOrigamiServiceGatewayService."
-#define MAX_PAGES 1000
 
 /* ------------------------------------------------------------------ names */
 
@@ -507,120 +507,12 @@ check_definition (const StompyCurReport  *definition,
 
 /* ------------------------------------------------------------------ listing */
 
-typedef struct
+/* A report definition of the list; one without a name fails the listing. */
+static gpointer
+parse_report (JsonObject  *element,
+              GError     **error)
 {
-  GPtrArray *reports;
-  char      *next_token;
-  guint      pages;
-} ListData;
-
-static void
-list_data_free (ListData *data)
-{
-  g_clear_pointer (&data->reports, g_ptr_array_unref);
-  g_free (data->next_token);
-  g_free (data);
-}
-
-static void list_send (GTask *task);
-
-static void
-list_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  ListData *data = g_task_get_task_data (task);
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) error = NULL;
-  JsonObject *object;
-  JsonNode *definitions;
-  const char *token;
-
-  root = stompy_aws_client_json_finish (STOMPY_AWS_CLIENT (source), result, &error);
-  if (root == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-  definitions = object != NULL ? json_object_get_member (object, "ReportDefinitions") : NULL;
-  if (definitions != NULL && !JSON_NODE_HOLDS_ARRAY (definitions) &&
-      !JSON_NODE_HOLDS_NULL (definitions))
-    {
-      g_task_return_new_error (task, STOMPY_AWS_ERROR, STOMPY_AWS_ERROR_MALFORMED_RESPONSE,
-                               "DescribeReportDefinitions: ReportDefinitions is not an array");
-      return;
-    }
-
-  if (definitions != NULL && JSON_NODE_HOLDS_ARRAY (definitions))
-    {
-      JsonArray *array = json_node_get_array (definitions);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *element = json_array_get_element (array, i);
-          StompyCurReport *report;
-
-          if (!JSON_NODE_HOLDS_OBJECT (element))
-            continue;
-
-          report = stompy_cur_report_new_from_json (json_node_get_object (element), &error);
-          if (report == NULL)
-            {
-              g_task_return_error (task, g_steal_pointer (&error));
-              return;
-            }
-          g_ptr_array_add (data->reports, report);
-        }
-    }
-
-  token = object != NULL ? stompy_json_member_string (object, "NextToken") : NULL;
-  if (token != NULL && *token != '\0')
-    {
-      /* A server that hands back the same token would page forever. */
-      if (g_strcmp0 (token, data->next_token) == 0 || ++data->pages >= MAX_PAGES)
-        {
-          g_task_return_new_error (task, STOMPY_AWS_ERROR, STOMPY_AWS_ERROR_MALFORMED_RESPONSE,
-                                   "DescribeReportDefinitions does not stop paging");
-          return;
-        }
-
-      g_free (data->next_token);
-      data->next_token = g_strdup (token);
-      list_send (g_steal_pointer (&task));
-      return;
-    }
-
-  g_debug ("DescribeReportDefinitions: %u report(s) in %u page(s)", data->reports->len,
-           data->pages + 1);
-  g_task_return_pointer (task, g_steal_pointer (&data->reports),
-                         (GDestroyNotify) g_ptr_array_unref);
-}
-
-static void
-list_send (GTask *task)
-{
-  ListData *data = g_task_get_task_data (task);
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) body = NULL;
-
-  /* The model allows MaxResults 5 and nothing else (§1.2). */
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "MaxResults");
-  json_builder_add_int_value (builder, 5);
-  if (data->next_token != NULL)
-    {
-      json_builder_set_member_name (builder, "NextToken");
-      json_builder_add_string_value (builder, data->next_token);
-    }
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
-
-  stompy_aws_client_json_async (g_task_get_source_object (task), STOMPY_AWS_SERVICE_CUR,
-                                TARGET_PREFIX "DescribeReportDefinitions", body,
-                                g_task_get_cancellable (task), list_cb, task);
+  return stompy_cur_report_new_from_json (element, error);
 }
 
 void
@@ -629,31 +521,18 @@ stompy_cur_list_reports_async (StompyAwsClient     *client,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  ListData *data;
-
-  g_return_if_fail (STOMPY_IS_AWS_CLIENT (client));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (client, cancellable, callback, user_data);
-  g_task_set_source_tag (task, stompy_cur_list_reports_async);
-
-  data = g_new0 (ListData, 1);
-  data->reports = g_ptr_array_new_with_free_func ((GDestroyNotify) stompy_cur_report_free);
-  g_task_set_task_data (task, data, (GDestroyNotify) list_data_free);
-
-  list_send (g_steal_pointer (&task));
+  /* The model allows MaxResults 5 and nothing else (§1.2). */
+  stompy_aws_json_list_async (client, STOMPY_AWS_SERVICE_CUR,
+                              TARGET_PREFIX "DescribeReportDefinitions", "ReportDefinitions", 5,
+                              parse_report, (GDestroyNotify) stompy_cur_report_free,
+                              stompy_cur_list_reports_async, cancellable, callback, user_data);
 }
 
 GPtrArray *
 stompy_cur_list_reports_finish (GAsyncResult  *result,
                                 GError       **error)
 {
-  g_return_val_if_fail (G_IS_TASK (result), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        stompy_cur_list_reports_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return stompy_aws_json_list_finish (result, stompy_cur_list_reports_async, error);
 }
 
 /* ------------------------------------------------------------------ creating */

@@ -9,12 +9,12 @@
 #include <string.h>
 
 #include "stompy-data-exports.h"
+#include "stompy-aws-json-list.h"
 #include "stompy-error.h"
 #include "stompy-json-member.h"
 
 #define TARGET_PREFIX "AWSBillingAndCostManagementDataExports."
 #define CUR2_TABLE "COST_AND_USAGE_REPORT"
-#define MAX_PAGES 1000
 
 /* Explicit columns (§4.3: AWS's examples always list them, and SELECT * is
  * unverified): identity, billing, line item with line_item_resource_id,
@@ -348,111 +348,26 @@ stompy_data_exports_error_is_name_conflict (const GError *error)
 
 /* ------------------------------------------------------------------ ListExports */
 
-typedef struct
+/* A ListExports entry: name, ARN and status only (GetExport has the rest);
+ * one without a name is skipped. */
+static gpointer
+parse_export_summary (JsonObject  *element,
+                      GError     **error)
 {
-  GPtrArray *exports;
-  char      *next_token;
-  guint      pages;
-} ListData;
+  const char *name = stompy_json_member_string (element, "ExportName");
+  StompyDataExport *export;
 
-static void
-list_data_free (ListData *data)
-{
-  g_clear_pointer (&data->exports, g_ptr_array_unref);
-  g_free (data->next_token);
-  g_free (data);
-}
+  if (name == NULL)
+    return NULL;
 
-static void list_send (GTask *task);
+  export = g_new0 (StompyDataExport, 1);
+  export->name = g_strdup (name);
+  export->arn = g_strdup (stompy_json_member_string (element, "ExportArn"));
+  export->status_code =
+    g_strdup (stompy_json_member_string (stompy_json_member_object (element, "ExportStatus"),
+                                         "StatusCode"));
 
-static void
-list_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  ListData *data = g_task_get_task_data (task);
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) error = NULL;
-  JsonObject *object;
-  JsonNode *exports;
-  const char *token;
-
-  root = stompy_aws_client_json_finish (STOMPY_AWS_CLIENT (source), result, &error);
-  if (root == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-  exports = object != NULL ? json_object_get_member (object, "Exports") : NULL;
-  if (exports != NULL && JSON_NODE_HOLDS_ARRAY (exports))
-    {
-      JsonArray *array = json_node_get_array (exports);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *element = json_array_get_element (array, i);
-          JsonObject *item;
-          StompyDataExport *export;
-          const char *name;
-
-          if (!JSON_NODE_HOLDS_OBJECT (element))
-            continue;
-          item = json_node_get_object (element);
-          name = stompy_json_member_string (item, "ExportName");
-          if (name == NULL)
-            continue;
-
-          export = g_new0 (StompyDataExport, 1);
-          export->name = g_strdup (name);
-          export->arn = g_strdup (stompy_json_member_string (item, "ExportArn"));
-          export->status_code =
-            g_strdup (stompy_json_member_string (stompy_json_member_object (item, "ExportStatus"),
-                                                 "StatusCode"));
-          g_ptr_array_add (data->exports, export);
-        }
-    }
-
-  token = stompy_json_member_string (object, "NextToken");
-  if (token != NULL && *token != '\0')
-    {
-      if (g_strcmp0 (token, data->next_token) == 0 || ++data->pages >= MAX_PAGES)
-        {
-          g_task_return_new_error (task, STOMPY_AWS_ERROR, STOMPY_AWS_ERROR_MALFORMED_RESPONSE,
-                                   "ListExports does not stop paging");
-          return;
-        }
-      g_free (data->next_token);
-      data->next_token = g_strdup (token);
-      list_send (g_steal_pointer (&task));
-      return;
-    }
-
-  g_task_return_pointer (task, g_steal_pointer (&data->exports),
-                         (GDestroyNotify) g_ptr_array_unref);
-}
-
-static void
-list_send (GTask *task)
-{
-  ListData *data = g_task_get_task_data (task);
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) body = NULL;
-
-  json_builder_begin_object (builder);
-  if (data->next_token != NULL)
-    {
-      json_builder_set_member_name (builder, "NextToken");
-      json_builder_add_string_value (builder, data->next_token);
-    }
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
-
-  stompy_aws_client_json_async (g_task_get_source_object (task), STOMPY_AWS_SERVICE_DATA_EXPORTS,
-                                TARGET_PREFIX "ListExports", body, g_task_get_cancellable (task),
-                                list_cb, task);
+  return export;
 }
 
 void
@@ -461,31 +376,17 @@ stompy_data_exports_list_async (StompyAwsClient     *client,
                                 GAsyncReadyCallback  callback,
                                 gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  ListData *data;
-
-  g_return_if_fail (STOMPY_IS_AWS_CLIENT (client));
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  task = g_task_new (client, cancellable, callback, user_data);
-  g_task_set_source_tag (task, stompy_data_exports_list_async);
-
-  data = g_new0 (ListData, 1);
-  data->exports = g_ptr_array_new_with_free_func ((GDestroyNotify) stompy_data_export_free);
-  g_task_set_task_data (task, data, (GDestroyNotify) list_data_free);
-
-  list_send (g_steal_pointer (&task));
+  stompy_aws_json_list_async (client, STOMPY_AWS_SERVICE_DATA_EXPORTS,
+                              TARGET_PREFIX "ListExports", "Exports", 0,
+                              parse_export_summary, (GDestroyNotify) stompy_data_export_free,
+                              stompy_data_exports_list_async, cancellable, callback, user_data);
 }
 
 GPtrArray *
 stompy_data_exports_list_finish (GAsyncResult  *result,
                                  GError       **error)
 {
-  g_return_val_if_fail (G_IS_TASK (result), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
-                        stompy_data_exports_list_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return stompy_aws_json_list_finish (result, stompy_data_exports_list_async, error);
 }
 
 /* ------------------------------------------------------------------ GetExport */
