@@ -56,18 +56,6 @@ static const CheckInfo checks[] = {
   { "assume_spotainer_role",  STOMPY_STEP_SPOTAINER },
 };
 
-static const char *
-check_title (const char *id)
-{
-  if (g_strcmp0 (id, "assume_analysaver_role") == 0)
-    return _("Stompy can assume the AnalySaver role");
-  if (g_strcmp0 (id, "read_cur_bucket") == 0)
-    return _("Stompy can read the report’s bucket");
-  if (g_strcmp0 (id, "assume_spotainer_role") == 0)
-    return _("Stompy can assume the SpoTainer role");
-  return id;
-}
-
 /* What to do about a failed check, at the step check_step() names. */
 static const char *
 check_advice (const char *id)
@@ -341,8 +329,8 @@ add_check_row (StompyConnectPage        *self,
                               : self->submission != NULL ? _("Checking…") : _("Not finished yet"));
     }
 
-  row = add_row (self->checks_group, self->check_rows, check_title (check->id), subtitle, step,
-                 FALSE);
+  row = add_row (self->checks_group, self->check_rows, stompy_connection_check_title (check->id),
+                 subtitle, step, FALSE);
   gtk_widget_set_name (GTK_WIDGET (row), check->id);
 
   if (ok || failed)

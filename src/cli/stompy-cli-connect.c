@@ -203,18 +203,6 @@ read_answers (const char *command,
 /* ------------------------------------------------------------------ labels */
 
 static const char *
-check_label (const char *id)
-{
-  if (g_strcmp0 (id, "assume_analysaver_role") == 0)
-    return _("Stompy can assume the AnalySaver role");
-  if (g_strcmp0 (id, "read_cur_bucket") == 0)
-    return _("Stompy can read the report’s bucket");
-  if (g_strcmp0 (id, "assume_spotainer_role") == 0)
-    return _("Stompy can assume the SpoTainer role");
-  return id;
-}
-
-static const char *
 check_status_label (const char *status)
 {
   if (g_strcmp0 (status, "ok") == 0)
@@ -415,7 +403,7 @@ print_checks (Progress                  *progress,
       g_hash_table_replace (progress->printed, g_strdup (check->id), g_strdup (check->status));
 
       /* TRANSLATORS: "  <check>: <ok|failed|checking…>". */
-      line = g_strdup_printf (_("  %s: %s"), check_label (check->id),
+      line = g_strdup_printf (_("  %s: %s"), stompy_connection_check_title (check->id),
                               check_status_label (check->status));
       say (progress->to_stderr, line);
     }
@@ -902,7 +890,7 @@ final_status (StompyOnboarding          *state,
 
           if (g_strcmp0 (check->status, "failed") != 0)
             continue;
-          g_printerr ("  %s: %s\n", check_label (check->id),
+          g_printerr ("  %s: %s\n", stompy_connection_check_title (check->id),
                       check->message != NULL && *check->message ? check->message
                                                                 : _("failed"));
           if (*check_advice (check->id) != '\0')
@@ -1505,7 +1493,8 @@ print_status_text (StompyOnboarding          *state,
         {
           const StompyAccountCheck *check = g_ptr_array_index (stompy->checks, i);
 
-          g_print ("  %s: %s%s%s\n", check_label (check->id), check_status_label (check->status),
+          g_print ("  %s: %s%s%s\n", stompy_connection_check_title (check->id),
+                   check_status_label (check->status),
                    check->message != NULL && *check->message ? " — " : "",
                    check->message != NULL ? check->message : "");
         }
