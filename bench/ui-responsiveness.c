@@ -495,7 +495,7 @@ run_flow (StompyApplication  *app,
   RUN_UNTIL (connect->follow_idle == 0);
   RUN_UNTIL (stompy_page_get_state (STOMPY_PAGE (connect)) == STOMPY_PAGE_STATE_READY);
   think ();
-  click (connect->connect_button);
+  click (window->primary_button);
   RUN_UNTIL (stompy_window_get_step (window) == STOMPY_STEP_DONE && !window->submitting);
 
   enter_step ("Done page shown");

@@ -25,7 +25,6 @@ struct _StompyConnectPage
   GtkLabel              *error_label;
   GtkBox                *fields_box;
   GtkButton             *sign_in_again_button;
-  GtkButton             *connect_button;
   GtkWidget             *progress_box;
   GtkSpinner            *spinner;
   GtkLabel              *progress_label;

@@ -436,8 +436,6 @@ update (StompyConnectPage *self)
   update_checks (self);
   update_error (self);
 
-  gtk_widget_set_visible (GTK_WIDGET (self->connect_button),
-                          self->digest != NULL && !running && !session_expired (self));
   gtk_widget_set_visible (self->progress_box, running);
   gtk_spinner_set_spinning (self->spinner, running);
   gtk_label_set_label (self->progress_label,
@@ -894,6 +892,8 @@ stompy_connect_page_class_init (StompyConnectPageClass *klass)
   page_class->cancel = stompy_connect_page_cancel;
   page_class->reset = stompy_connect_page_reset;
   page_class->submit_async = stompy_connect_page_submit_async;
+  /* Submitting this page is what sends the details to Stompy. */
+  page_class->primary_label = N_("C_onnect");
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/stompy/Connect/stompy-connect-page.ui");
@@ -907,7 +907,6 @@ stompy_connect_page_class_init (StompyConnectPageClass *klass)
   BIND (error_label);
   BIND (fields_box);
   BIND (sign_in_again_button);
-  BIND (connect_button);
   BIND (progress_box);
   BIND (spinner);
   BIND (progress_label);

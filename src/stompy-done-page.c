@@ -78,6 +78,8 @@ stompy_done_page_class_init (StompyDonePageClass *klass)
   object_class->dispose = stompy_done_page_dispose;
 
   page_class->submit_async = stompy_done_page_submit_async;
+  /* The end: the page's own Close is its one action. */
+  page_class->primary_label = NULL;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/stompy/Connect/stompy-done-page.ui");

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "stompy-page.h"
 #include "stompy-window.h"
 
@@ -123,6 +125,7 @@ stompy_page_class_init (StompyPageClass *klass)
   object_class->set_property = stompy_page_set_property;
 
   klass->submit_finish = stompy_page_real_submit_finish;
+  klass->primary_label = N_("_Continue");
 
   properties[PROP_APPLICATION] =
     g_param_spec_object ("application", NULL, NULL, STOMPY_TYPE_APPLICATION,
@@ -170,6 +173,18 @@ stompy_page_get_state (StompyPage *self)
   g_return_val_if_fail (STOMPY_IS_PAGE (self), STOMPY_PAGE_STATE_IDLE);
 
   return priv->state;
+}
+
+const char *
+stompy_page_get_primary_label (StompyPage *self)
+{
+  const char *label;
+
+  g_return_val_if_fail (STOMPY_IS_PAGE (self), NULL);
+
+  label = STOMPY_PAGE_GET_CLASS (self)->primary_label;
+
+  return label != NULL ? _(label) : NULL;
 }
 
 void

@@ -63,12 +63,20 @@ struct _StompyPageClass
   gboolean  (*submit_finish) (StompyPage          *self,
                               GAsyncResult        *result,
                               GError             **error);
+
+  /* What the window's primary button says on this page, with its mnemonic,
+   * marked for translation and translated when shown. The base class says
+   * Continue; a page whose submission does something the user should see
+   * named (Connect) says so. NULL: the page is the end; no button. */
+  const char *primary_label;
 };
 
 StompyApplication *stompy_page_get_application (StompyPage          *self);
 /* The application's onboarding model, which the page keeps alive. */
 StompyOnboarding  *stompy_page_get_model       (StompyPage          *self);
 StompyPageState    stompy_page_get_state       (StompyPage          *self);
+/* The class's primary_label, translated; NULL when the page has none. */
+const char        *stompy_page_get_primary_label (StompyPage        *self);
 /* For subclasses: notifies "state" when it changes. */
 void               stompy_page_set_state       (StompyPage          *self,
                                                 StompyPageState      state);

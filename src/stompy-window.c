@@ -553,6 +553,19 @@ update_actions (StompyWindow *self)
                                      && stompy_page_get_state (page) == STOMPY_PAGE_STATE_BUSY));
 }
 
+/* The button says what pressing it does on this page, and is not there on
+ * the last one, where there is nothing to go on to. */
+static void
+update_primary_button (StompyWindow *self,
+                       StompyPage   *page)
+{
+  const char *label = stompy_page_get_primary_label (page);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->primary_button), label != NULL);
+  if (label != NULL)
+    gtk_button_set_label (self->primary_button, label);
+}
+
 static void
 go_to_step (StompyWindow *self,
             StompyStep    step)
@@ -564,6 +577,7 @@ go_to_step (StompyWindow *self,
 
   self->step = step;
   gtk_stack_set_visible_child (self->stack, GTK_WIDGET (page));
+  update_primary_button (self, page);
   stompy_onboarding_set_step (self->model, step);
   update_actions (self);
   update_status_panel (self);

@@ -170,7 +170,7 @@ connect_with_failing_post (StompyWindow *window)
 
   SPIN_UNTIL (stompy_page_get_state (STOMPY_PAGE (page)) == STOMPY_PAGE_STATE_READY);
   fault ("stompy:POST /aws/accounts", "http503");
-  stompy_test_click (page->connect_button);
+  stompy_test_click (window->primary_button);
   SPIN_UNTIL (!window->submitting);
   g_assert_true (gtk_widget_get_visible (page->error_box));
   g_assert_true (label_shows (page->error_label));
@@ -180,7 +180,7 @@ connect_with_failing_post (StompyWindow *window)
 
   stompy_test_emulator_clear_faults (emulator);
   SPIN_UNTIL (stompy_page_get_state (STOMPY_PAGE (page)) == STOMPY_PAGE_STATE_READY);
-  stompy_test_click (page->connect_button);
+  stompy_test_click (window->primary_button);
   SPIN_UNTIL (stompy_window_get_step (window) == STOMPY_STEP_DONE && !window->submitting);
   g_assert_cmpint (stompy_onboarding_get_step (model ()), ==, STOMPY_STEP_DONE);
   g_assert_cmpint (stompy_test_creations (emulator, "stompy:aws_account"), ==, 1);

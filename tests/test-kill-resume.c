@@ -431,7 +431,7 @@ child_kill (const KillPoint *point)
     die_idle (STOMPY_STEP_CONNECT);
   connect = STOMPY_CONNECT_PAGE (page (window, STOMPY_STEP_CONNECT));
   SPIN_UNTIL (stompy_page_get_state (STOMPY_PAGE (connect)) == STOMPY_PAGE_STATE_READY);
-  die_in (connect->connect_button);
+  die_in (window->primary_button);
 }
 
 /* The second run: back at @point's step, with what was done shown, and on to the end. */
@@ -558,7 +558,7 @@ child_resume (const KillPoint *point)
       SPIN_UNTIL (stompy_page_get_state (STOMPY_PAGE (connect)) == STOMPY_PAGE_STATE_READY);
       g_assert_nonnull (_stompy_connect_page_get_summary_row (connect, _("AnalySaver Role")));
       g_assert_nonnull (_stompy_connect_page_get_summary_row (connect, _("SpoTainer Role")));
-      stompy_test_click (connect->connect_button);
+      stompy_test_click (window->primary_button);
       SPIN_UNTIL (stompy_window_get_step (window) == STOMPY_STEP_DONE && !window->submitting);
     }
 

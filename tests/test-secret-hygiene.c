@@ -455,7 +455,7 @@ test_application_flow (void)
   go_on (window, STOMPY_STEP_CONNECT);
   connect = STOMPY_CONNECT_PAGE (_stompy_window_get_page (window, STOMPY_STEP_CONNECT));
   SPIN_UNTIL (stompy_page_get_state (STOMPY_PAGE (connect)) == STOMPY_PAGE_STATE_READY);
-  stompy_test_click (connect->connect_button);
+  stompy_test_click (window->primary_button);
   SPIN_UNTIL (stompy_window_get_step (window) == STOMPY_STEP_DONE && !window->submitting);
 
   /* Close as a user does (the state file is saved after every change). */
