@@ -22,7 +22,9 @@
 # GSettings and libsecret's file backend on a throw-away file (no keyring daemon, no user data).
 #
 # Environment: BENCH_RUNS, BENCH_BUILD (build directory, default build), BENCH_RSS_DELAY_S (2),
-# BENCH_APP (the program measured against the bare window, default BENCH_BUILD/src/stompy-connect),
+# BENCH_APP (the program measured against the bare window, default BENCH_BUILD/src/stompy-connect;
+# "bare-linked" measures the bare window linked, used or not, to every library the app links —
+# libsoup, json-glib, libsecret and theirs —: what the app's link set costs by itself),
 # BENCH_SMAPS_DIR (if set, /proc/PID/smaps of each launch is copied there when RSS is read).
 set -euo pipefail
 
@@ -64,6 +66,7 @@ fi
 if [ -z "${BENCH_APP:-}" ]; then
   ninja -C "$build" src/stompy-connect
 fi
+label="Stompy Connect $(sed -n "s/^ *version: *'\([^']*\)'.*/\1/p" meson.build | head -n 1)"
 ninja -C "$build" data/gschemas.compiled po/zh_CN/LC_MESSAGES/stompy-connect.mo
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/stompy-bench.XXXXXX")
@@ -82,6 +85,14 @@ trap 'exit 143' TERM
 
 # shellcheck disable=SC2046  # pkg-config prints several words on purpose
 cc -O2 -Wall -o "$tmp/bare-window" bench/bare-window.c $(pkg-config --cflags --libs libadwaita-1)
+if [ "$app" = bare-linked ]; then
+  # --no-as-needed: the libraries are loaded and relocated although the window uses none.
+  # shellcheck disable=SC2046
+  cc -O2 -Wall -o "$tmp/bare-linked" bench/bare-window.c -Wl,--no-as-needed \
+    $(pkg-config --cflags --libs libadwaita-1 libsoup-3.0 json-glib-1.0 libsecret-1)
+  app=$tmp/bare-linked
+  label="Bare window linked to the app's libraries"
+fi
 
 # Xvfb tells its display number on a pipe once it accepts connections.
 mkfifo "$tmp/displayfd"
@@ -200,10 +211,9 @@ for n in $(seq 0 "$runs"); do
 done
 
 mkdir -p bench/results
-version=$(sed -n "s/^ *version: *'\([^']*\)'.*/\1/p" meson.build | head -n 1)
-python3 - "$tmp/results" "$runs" "$version" <<'PY' | tee "bench/results/startup-$(date -u +%Y%m%dT%H%M%SZ).md"
+python3 - "$tmp/results" "$runs" "$label" <<'PY' | tee "bench/results/startup-$(date -u +%Y%m%dT%H%M%SZ).md"
 import random, statistics, sys
-path, runs, version = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+path, runs, build_label = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 # Per program: wall-clock and processor time to the mapped window and to the first frame, RSS.
 keys = ("mapped", "mapped_cpu", "first", "cpu", "rss")
 data = {name: {key: [] for key in keys} for name in ("app", "bare")}
@@ -249,6 +259,6 @@ def cell(key, unit="ms"):
     low, high = interval(key)
     return f"{app[key]:.0f} / {bare[key]:.0f} {unit} ({app[key] / bare[key]:.2f}×, {low:.2f}–{high:.2f})"
 rss = f"{app['rss']:.1f} / {bare['rss']:.1f} MiB ({app['rss'] - bare['rss']:+.1f} MiB)"
-print(f"| Stompy Connect {version} | {cell('mapped')} | {cell('mapped_cpu')} | {cell('first')} "
+print(f"| {build_label} | {cell('mapped')} | {cell('mapped_cpu')} | {cell('first')} "
       f"| {cell('cpu')} | {rss} |")
 PY
