@@ -28,6 +28,17 @@ update (StompyDonePage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->data_label), waiting);
 }
 
+/* The window has no primary button on this page: the focus would be left
+ * nowhere (or on a button that is gone), and Enter would do nothing. The
+ * page's own Close takes it, so the keyboard and a screen reader land on the
+ * one thing left to do. */
+static void
+mapped_cb (StompyDonePage *self)
+{
+  update (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->close_button));
+}
+
 static void
 stompy_done_page_submit_async (StompyPage          *page,
                                GCancellable        *cancellable,
@@ -52,9 +63,9 @@ stompy_done_page_constructed (GObject *object)
   model = stompy_page_get_model (STOMPY_PAGE (self));
   g_signal_connect_object (stompy_onboarding_get_connection (model), "notify::status",
                            G_CALLBACK (update), self, G_CONNECT_SWAPPED);
-  g_signal_connect (self, "map", G_CALLBACK (update), NULL);
+  g_signal_connect (self, "map", G_CALLBACK (mapped_cb), NULL);
 
-  /* Nothing to continue to: the window's primary button stays off. */
+  /* Nothing to continue to. */
   stompy_page_set_state (STOMPY_PAGE (self), STOMPY_PAGE_STATE_DONE);
   update (self);
 }
