@@ -28,15 +28,29 @@ update (StompyDonePage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->data_label), waiting);
 }
 
+static void
+focus_close_cb (gpointer user_data)
+{
+  StompyDonePage *self = user_data;
+
+  self->focus_idle = 0;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->close_button));
+}
+
 /* The window has no primary button on this page: the focus would be left
  * nowhere (or on a button that is gone), and Enter would do nothing. The
  * page's own Close takes it, so the keyboard and a screen reader land on the
- * one thing left to do. */
+ * one thing left to do. It does so from an idle, after the frame that slides
+ * the page in: moving the focus restyles every widget around the button
+ * (:focus-within), which made that frame, already the flow's heaviest, a few
+ * ms longer (bench/ui-responsiveness.sh, issue #7). */
 static void
 mapped_cb (StompyDonePage *self)
 {
   update (self);
-  gtk_widget_grab_focus (GTK_WIDGET (self->close_button));
+  if (self->focus_idle == 0)
+    self->focus_idle = g_idle_add_once (focus_close_cb, self);
 }
 
 static void
@@ -73,6 +87,9 @@ stompy_done_page_constructed (GObject *object)
 static void
 stompy_done_page_dispose (GObject *object)
 {
+  StompyDonePage *self = STOMPY_DONE_PAGE (object);
+
+  g_clear_handle_id (&self->focus_idle, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (object), STOMPY_TYPE_DONE_PAGE);
 
   G_OBJECT_CLASS (stompy_done_page_parent_class)->dispose (object);
