@@ -24,6 +24,8 @@ typedef struct
   StompyPageState    state;
   gboolean           started;
   GtkWidget         *sections;   /* in the template: owned by it */
+  const char        *primary_label;  /* untranslated, static; NULL: the class's */
+  gboolean           primary_label_set;
 } StompyPagePrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (StompyPage, stompy_page, GTK_TYPE_WIDGET)
@@ -32,6 +34,7 @@ enum {
   PROP_0,
   PROP_APPLICATION,
   PROP_STATE,
+  PROP_PRIMARY_LABEL,
   N_PROPS,
 };
 
@@ -89,6 +92,9 @@ stompy_page_get_property (GObject    *object,
     case PROP_STATE:
       g_value_set_enum (value, priv->state);
       break;
+    case PROP_PRIMARY_LABEL:
+      g_value_set_string (value, stompy_page_get_primary_label (STOMPY_PAGE (object)));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -134,6 +140,9 @@ stompy_page_class_init (StompyPageClass *klass)
     g_param_spec_enum ("state", NULL, NULL,
                        STOMPY_TYPE_PAGE_STATE, STOMPY_PAGE_STATE_IDLE,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_PRIMARY_LABEL] =
+    g_param_spec_string ("primary-label", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* A page is one scrolled child; subclasses inherit the layout. */
@@ -178,13 +187,30 @@ stompy_page_get_state (StompyPage *self)
 const char *
 stompy_page_get_primary_label (StompyPage *self)
 {
+  StompyPagePrivate *priv = stompy_page_get_instance_private (self);
   const char *label;
 
   g_return_val_if_fail (STOMPY_IS_PAGE (self), NULL);
 
-  label = STOMPY_PAGE_GET_CLASS (self)->primary_label;
+  label = priv->primary_label_set ? priv->primary_label : STOMPY_PAGE_GET_CLASS (self)->primary_label;
 
   return label != NULL ? _(label) : NULL;
+}
+
+void
+stompy_page_set_primary_label (StompyPage *self,
+                               const char *label)
+{
+  StompyPagePrivate *priv = stompy_page_get_instance_private (self);
+
+  g_return_if_fail (STOMPY_IS_PAGE (self));
+
+  if (priv->primary_label_set && g_strcmp0 (priv->primary_label, label) == 0)
+    return;
+
+  priv->primary_label = label;
+  priv->primary_label_set = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRIMARY_LABEL]);
 }
 
 void

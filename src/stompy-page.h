@@ -75,8 +75,13 @@ StompyApplication *stompy_page_get_application (StompyPage          *self);
 /* The application's onboarding model, which the page keeps alive. */
 StompyOnboarding  *stompy_page_get_model       (StompyPage          *self);
 StompyPageState    stompy_page_get_state       (StompyPage          *self);
-/* The class's primary_label, translated; NULL when the page has none. */
+/* The "primary-label" property: the page's own, else the class's, translated;
+ * NULL when the page has none. */
 const char        *stompy_page_get_primary_label (StompyPage        *self);
+/* For subclasses whose action depends on their state: @label is marked for
+ * translation and lives as long as the program (a string literal). */
+void               stompy_page_set_primary_label (StompyPage        *self,
+                                                  const char        *label);
 /* For subclasses: notifies "state" when it changes. */
 void               stompy_page_set_state       (StompyPage          *self,
                                                 StompyPageState      state);

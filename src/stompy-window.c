@@ -38,6 +38,9 @@ static const struct {
 
 static void page_state_changed_cb (StompyWindow *self);
 static void sign_in_state_changed_cb (StompyWindow *self);
+static void page_primary_label_changed_cb (StompyPage   *page,
+                                           GParamSpec   *pspec,
+                                           StompyWindow *self);
 
 static gboolean
 step_has_page (StompyStep step)
@@ -73,6 +76,8 @@ ensure_page (StompyWindow *self,
       gtk_stack_add_named (self->stack, GTK_WIDGET (page), page_registry[i].name);
       g_signal_connect_object (page, "notify::state",
                                G_CALLBACK (page_state_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (page, "notify::primary-label",
+                               G_CALLBACK (page_primary_label_changed_cb), self, 0);
       if (step == STOMPY_STEP_SIGN_IN)
         g_signal_connect_object (page, "notify::state",
                                  G_CALLBACK (sign_in_state_changed_cb), self, G_CONNECT_SWAPPED);
@@ -564,6 +569,15 @@ update_primary_button (StompyWindow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->primary_button), label != NULL);
   if (label != NULL)
     gtk_button_set_label (self->primary_button, label);
+}
+
+static void
+page_primary_label_changed_cb (StompyPage   *page,
+                               GParamSpec   *pspec,
+                               StompyWindow *self)
+{
+  if (page == current_page (self))
+    update_primary_button (self, page);
 }
 
 static void

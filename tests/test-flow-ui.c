@@ -607,6 +607,8 @@ test_automatic_analysaver_only (void)
   go_back (window, STOMPY_STEP_CONNECT);
   SPIN_UNTIL (stompy_page_get_state (STOMPY_PAGE (page)) == STOMPY_PAGE_STATE_READY);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (page->checks_group)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->primary_button)));
+  g_assert_cmpstr (gtk_button_get_label (window->primary_button), ==, "_Continue");
   go_on (window, STOMPY_STEP_DONE);
   g_assert_cmpint (stompy_test_emulator_count_requests (emulator, "stompy:POST /aws/accounts"), ==,
                    posts);
