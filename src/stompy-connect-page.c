@@ -442,8 +442,9 @@ update (StompyConnectPage *self)
 
   gtk_widget_set_visible (self->progress_box, running);
   gtk_spinner_set_spinning (self->spinner, running);
-  /* Back from Done: Stompy has this very request and verified it; the
-   * button goes on without sending anything, and says so. */
+  /* Submitting this page is what sends the details to Stompy. Back from
+   * Done, Stompy has this very request and verified it: the button goes on
+   * without sending anything, and says so. */
   stompy_page_set_primary_label (STOMPY_PAGE (self),
                                  connected ? N_("_Continue") : N_("C_onnect"));
   gtk_label_set_label (self->progress_label,
@@ -900,8 +901,6 @@ stompy_connect_page_class_init (StompyConnectPageClass *klass)
   page_class->cancel = stompy_connect_page_cancel;
   page_class->reset = stompy_connect_page_reset;
   page_class->submit_async = stompy_connect_page_submit_async;
-  /* Submitting this page is what sends the details to Stompy (see update ()). */
-  page_class->primary_label = N_("C_onnect");
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/stompy/Connect/stompy-connect-page.ui");

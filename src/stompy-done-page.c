@@ -79,7 +79,8 @@ stompy_done_page_constructed (GObject *object)
                            G_CALLBACK (update), self, G_CONNECT_SWAPPED);
   g_signal_connect (self, "map", G_CALLBACK (mapped_cb), NULL);
 
-  /* Nothing to continue to. */
+  /* Nothing to continue to: the page's own Close is its one action. */
+  stompy_page_set_primary_label (STOMPY_PAGE (self), NULL);
   stompy_page_set_state (STOMPY_PAGE (self), STOMPY_PAGE_STATE_DONE);
   update (self);
 }
@@ -106,8 +107,6 @@ stompy_done_page_class_init (StompyDonePageClass *klass)
   object_class->dispose = stompy_done_page_dispose;
 
   page_class->submit_async = stompy_done_page_submit_async;
-  /* The end: the page's own Close is its one action. */
-  page_class->primary_label = NULL;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/stompy/Connect/stompy-done-page.ui");

@@ -24,8 +24,7 @@ typedef struct
   StompyPageState    state;
   gboolean           started;
   GtkWidget         *sections;   /* in the template: owned by it */
-  const char        *primary_label;  /* untranslated, static; NULL: the class's */
-  gboolean           primary_label_set;
+  const char        *primary_label;  /* untranslated, static; NULL: no button */
 } StompyPagePrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (StompyPage, stompy_page, GTK_TYPE_WIDGET)
@@ -131,7 +130,6 @@ stompy_page_class_init (StompyPageClass *klass)
   object_class->set_property = stompy_page_set_property;
 
   klass->submit_finish = stompy_page_real_submit_finish;
-  klass->primary_label = N_("_Continue");
 
   properties[PROP_APPLICATION] =
     g_param_spec_object ("application", NULL, NULL, STOMPY_TYPE_APPLICATION,
@@ -152,6 +150,9 @@ stompy_page_class_init (StompyPageClass *klass)
 static void
 stompy_page_init (StompyPage *self)
 {
+  StompyPagePrivate *priv = stompy_page_get_instance_private (self);
+
+  priv->primary_label = N_("_Continue");
 }
 
 StompyApplication *
@@ -188,13 +189,10 @@ const char *
 stompy_page_get_primary_label (StompyPage *self)
 {
   StompyPagePrivate *priv = stompy_page_get_instance_private (self);
-  const char *label;
 
   g_return_val_if_fail (STOMPY_IS_PAGE (self), NULL);
 
-  label = priv->primary_label_set ? priv->primary_label : STOMPY_PAGE_GET_CLASS (self)->primary_label;
-
-  return label != NULL ? _(label) : NULL;
+  return priv->primary_label != NULL ? _(priv->primary_label) : NULL;
 }
 
 void
@@ -205,11 +203,10 @@ stompy_page_set_primary_label (StompyPage *self,
 
   g_return_if_fail (STOMPY_IS_PAGE (self));
 
-  if (priv->primary_label_set && g_strcmp0 (priv->primary_label, label) == 0)
+  if (g_strcmp0 (priv->primary_label, label) == 0)
     return;
 
   priv->primary_label = label;
-  priv->primary_label_set = TRUE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRIMARY_LABEL]);
 }
 

@@ -63,23 +63,18 @@ struct _StompyPageClass
   gboolean  (*submit_finish) (StompyPage          *self,
                               GAsyncResult        *result,
                               GError             **error);
-
-  /* What the window's primary button says on this page, with its mnemonic,
-   * marked for translation and translated when shown. The base class says
-   * Continue; a page whose submission does something the user should see
-   * named (Connect) says so. NULL: the page is the end; no button. */
-  const char *primary_label;
 };
 
 StompyApplication *stompy_page_get_application (StompyPage          *self);
 /* The application's onboarding model, which the page keeps alive. */
 StompyOnboarding  *stompy_page_get_model       (StompyPage          *self);
 StompyPageState    stompy_page_get_state       (StompyPage          *self);
-/* The "primary-label" property: the page's own, else the class's, translated;
- * NULL when the page has none. */
+/* The "primary-label" property: what the window's primary button says on this
+ * page, with its mnemonic, translated. "Continue" unless the page says what
+ * submitting it does (Connect); NULL: the page is the end, no button. */
 const char        *stompy_page_get_primary_label (StompyPage        *self);
-/* For subclasses whose action depends on their state: @label is marked for
- * translation and lives as long as the program (a string literal). */
+/* For subclasses: @label is marked for translation and lives as long as the program
+ * (a string literal); NULL for no button. */
 void               stompy_page_set_primary_label (StompyPage        *self,
                                                   const char        *label);
 /* For subclasses: notifies "state" when it changes. */
