@@ -553,6 +553,8 @@ test_pages_create_finalize (void)
   g_assert_cmpint (stompy_page_get_state (STOMPY_PAGE (connect_page (window))), ==,
                    STOMPY_PAGE_STATE_IDLE);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (connect_page (window)->missing_group)));
+  /* Nothing was sent: the page's button is Connect, not Continue. */
+  g_assert_cmpstr (stompy_page_get_primary_label (STOMPY_PAGE (connect_page (window))), ==, "C_onnect");
   close_window (window);
 }
 
