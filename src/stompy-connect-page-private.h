@@ -40,11 +40,13 @@ struct _StompyConnectPage
   GPtrArray             *summary_rows;
   GPtrArray             *check_rows;
   GPtrArray             *field_labels;
+  int                    focused_check;  /* check row that had the focus, or -1 */
 
   StompyConnectionWatch *watch;
   GTask                 *submission;  /* the running submit, or NULL */
   GError                *error;       /* the failure shown, or NULL */
   char                  *digest;      /* of the request the model makes now, or NULL */
+  char                  *rows_shown;  /* what the summary or missing rows show (a key) */
   guint                  follow_idle;
   gboolean               started;
   gboolean               connecting;  /* POST /aws/accounts in flight */

@@ -146,10 +146,48 @@ add_row (AdwPreferencesGroup *group,
   return row;
 }
 
+/* The index of the row of @rows that has the keyboard focus or holds it (its
+ * Change button), or -1. */
+static int
+focused_row (GPtrArray *rows)
+{
+  GtkRoot *root;
+  GtkWidget *focus;
+
+  if (rows->len == 0 || (root = gtk_widget_get_root (g_ptr_array_index (rows, 0))) == NULL)
+    return -1;
+  focus = gtk_root_get_focus (root);
+  for (guint i = 0; focus != NULL && i < rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (rows, i);
+
+      if (focus == row || gtk_widget_is_ancestor (focus, row))
+        return (int) i;
+    }
+  return -1;
+}
+
+/* After rows were rebuilt under the keyboard focus, which clear_rows() let
+ * go: the focus goes to the row now at @index (or the last). */
+static void
+refocus_row (GPtrArray *rows,
+             int        index)
+{
+  if (index < 0 || rows->len == 0)
+    return;
+  gtk_widget_grab_focus (g_ptr_array_index (rows, MIN ((guint) index, rows->len - 1)));
+}
+
 static void
 clear_rows (AdwPreferencesGroup *group,
             GPtrArray           *rows)
 {
+  /* A row removed with the keyboard focus keeps it, detached, and the page's
+   * focus chain still leads to it: Tab, and the window putting the focus on
+   * the page, then found nothing. The focus is let go first. */
+  if (focused_row (rows) >= 0)
+    gtk_root_set_focus (gtk_widget_get_root (g_ptr_array_index (rows, 0)), NULL);
+
   for (guint i = 0; i < rows->len; i++)
     adw_preferences_group_remove (group, g_ptr_array_index (rows, i));
   g_ptr_array_set_size (rows, 0);
@@ -247,16 +285,19 @@ add_missing_rows (StompyConnectPage       *self,
              FALSE);
 }
 
-/* Rebuilds the summary, or what is missing; keeps the digest of the request. */
+/* Rebuilds the summary, or what is missing; keeps the digest of the request.
+ * The rows are rebuilt only when what they show changed: the page updates on
+ * every change of the connection, and a row rebuilt under the keyboard focus
+ * (a row, its Change button) lost the focus each time. */
 static void
 update_summary (StompyConnectPage *self)
 {
   g_autoptr(StompyConnectionSummary) summary = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *rows_shown = NULL;
+  StompyConnectionMissing missing = 0;
   const char *organization = stompy_onboarding_get_stompy_organization (self->model);
 
-  clear_rows (self->summary_group, self->summary_rows);
-  clear_rows (self->missing_group, self->missing_rows);
   g_clear_pointer (&self->digest, g_free);
 
   if (organization != NULL && *organization != '\0')
@@ -278,13 +319,28 @@ update_summary (StompyConnectPage *self)
     {
       g_autoptr(JsonNode) request = stompy_connection_summary_to_request (summary);
 
+      /* The request holds every value the summary rows show. */
       self->digest = stompy_connection_request_digest (request);
-      add_summary_rows (self, summary);
+      rows_shown = g_strconcat ("summary ", self->digest, NULL);
     }
   else
     {
       g_debug ("Connect is not ready: %s", error->message);
-      add_missing_rows (self, stompy_connection_find_missing (self->model));
+      missing = stompy_connection_find_missing (self->model);
+      rows_shown = g_strdup_printf ("missing %u %u", missing,
+                                    stompy_onboarding_get_products (self->model));
+    }
+
+  if (g_strcmp0 (rows_shown, self->rows_shown) != 0)
+    {
+      clear_rows (self->summary_group, self->summary_rows);
+      clear_rows (self->missing_group, self->missing_rows);
+      if (summary != NULL)
+        add_summary_rows (self, summary);
+      else
+        add_missing_rows (self, missing);
+      g_free (self->rows_shown);
+      self->rows_shown = g_steal_pointer (&rows_shown);
     }
 
   gtk_widget_set_visible (GTK_WIDGET (self->summary_group), summary != NULL);
@@ -360,6 +416,14 @@ update_checks (StompyConnectPage *self)
   const StompyAccountStatus *status = stompy_connection_get_status (self->connection);
   gboolean shown = status != NULL && same_request (self);
   const char *description = NULL;
+  int focused = focused_row (self->check_rows);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus;
+
+  /* The checks are hidden while Connect starts again: the row that had the
+   * focus then is remembered until they are back. */
+  if (focused >= 0)
+    self->focused_check = focused;
 
   clear_rows (self->checks_group, self->check_rows);
   gtk_widget_set_visible (GTK_WIDGET (self->checks_group), shown);
@@ -368,6 +432,12 @@ update_checks (StompyConnectPage *self)
 
   for (guint i = 0; i < status->checks->len; i++)
     add_check_row (self, g_ptr_array_index (status->checks, i));
+
+  /* Unless the user has put the focus elsewhere on the page since. */
+  focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  if (focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (self)))
+    refocus_row (self->check_rows, self->focused_check);
+  self->focused_check = -1;
 
   if (stompy_account_status_is_pending (status) && self->submission != NULL)
     description = _("Stompy is checking that it can use the roles. This takes a moment.");
@@ -882,6 +952,7 @@ stompy_connect_page_finalize (GObject *object)
   g_ptr_array_unref (self->field_labels);
   g_clear_error (&self->error);
   g_free (self->digest);
+  g_free (self->rows_shown);
 
   G_OBJECT_CLASS (stompy_connect_page_parent_class)->finalize (object);
 }
@@ -928,6 +999,7 @@ stompy_connect_page_init (StompyConnectPage *self)
   self->missing_rows = g_ptr_array_new ();
   self->summary_rows = g_ptr_array_new ();
   self->check_rows = g_ptr_array_new ();
+  self->focused_check = -1;
   self->field_labels = g_ptr_array_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));

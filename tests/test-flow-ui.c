@@ -882,6 +882,17 @@ test_connect_failed_check (void)
   g_assert_cmpint (stompy_page_get_state (STOMPY_PAGE (page)), ==, STOMPY_PAGE_STATE_READY);
   screenshot (window, "connect-failed");
 
+  /* Pressed again with the keyboard focus on the check's row: the rows are
+   * rebuilt as the checks run again, and the focus stays on that check's
+   * row (GTK would send it past the page, to Back). */
+  gtk_widget_grab_focus (GTK_WIDGET (row));
+  press_connect (window);
+  SPIN_UNTIL (!window->submitting);
+  g_assert_cmpstr (connection_status (), ==, "failed");
+  g_assert_true (_stompy_connect_page_get_check_row (page, "assume_analysaver_role") != row);
+  row = _stompy_connect_page_get_check_row (page, "assume_analysaver_role");
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == GTK_WIDGET (row));
+
   /* The check's button goes to the step it concerns. */
   stompy_test_click (_stompy_connect_page_get_step_button (row));
   g_assert_cmpint (stompy_window_get_step (window), ==, STOMPY_STEP_ANALYSAVER);
