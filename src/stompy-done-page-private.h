@@ -19,8 +19,6 @@ struct _StompyDonePage
   GtkBox        *content_box;
   GtkLabel      *data_label;
   GtkButton     *close_button;
-
-  guint          focus_idle;
 };
 
 G_END_DECLS

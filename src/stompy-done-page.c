@@ -29,31 +29,6 @@ update (StompyDonePage *self)
 }
 
 static void
-focus_close_cb (gpointer user_data)
-{
-  StompyDonePage *self = user_data;
-
-  self->focus_idle = 0;
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    gtk_widget_grab_focus (GTK_WIDGET (self->close_button));
-}
-
-/* The window has no primary button on this page: the focus would be left
- * nowhere (or on a button that is gone), and Enter would do nothing. The
- * page's own Close takes it, so the keyboard and a screen reader land on the
- * one thing left to do. It does so from an idle, after the frame that slides
- * the page in: moving the focus restyles every widget around the button
- * (:focus-within), which made that frame, already the flow's heaviest, a few
- * ms longer (bench/ui-responsiveness.sh, issue #7). */
-static void
-mapped_cb (StompyDonePage *self)
-{
-  update (self);
-  if (self->focus_idle == 0)
-    self->focus_idle = g_idle_add_once (focus_close_cb, self);
-}
-
-static void
 stompy_done_page_submit_async (StompyPage          *page,
                                GCancellable        *cancellable,
                                GAsyncReadyCallback  callback,
@@ -77,9 +52,10 @@ stompy_done_page_constructed (GObject *object)
   model = stompy_page_get_model (STOMPY_PAGE (self));
   g_signal_connect_object (stompy_onboarding_get_connection (model), "notify::status",
                            G_CALLBACK (update), self, G_CONNECT_SWAPPED);
-  g_signal_connect (self, "map", G_CALLBACK (mapped_cb), NULL);
+  g_signal_connect (self, "map", G_CALLBACK (update), NULL);
 
-  /* Nothing to continue to: the page's own Close is its one action. */
+  /* Nothing to continue to: the page's own Close is its one action, and its
+   * one control, where the user lands (stompy_page_grab_initial_focus). */
   stompy_page_set_primary_label (STOMPY_PAGE (self), NULL);
   stompy_page_set_state (STOMPY_PAGE (self), STOMPY_PAGE_STATE_DONE);
   update (self);
@@ -88,9 +64,6 @@ stompy_done_page_constructed (GObject *object)
 static void
 stompy_done_page_dispose (GObject *object)
 {
-  StompyDonePage *self = STOMPY_DONE_PAGE (object);
-
-  g_clear_handle_id (&self->focus_idle, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (object), STOMPY_TYPE_DONE_PAGE);
 
   G_OBJECT_CLASS (stompy_done_page_parent_class)->dispose (object);

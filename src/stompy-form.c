@@ -89,26 +89,38 @@ stompy_form_get_field_error (gpointer row)
   return GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), INVALID_KEY));
 }
 
-static GtkWidget *
-find_first_invalid (GtkWidget *widget)
+GtkWidget *
+stompy_form_find_first (GtkWidget      *widget,
+                        StompyFormMatch match)
 {
-  if (!gtk_widget_get_visible (widget) || !gtk_widget_is_sensitive (widget))
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), NULL);
+  g_return_val_if_fail (match != NULL, NULL);
+
+  /* Nothing in a hidden, insensitive or unfocusable part can take the focus. */
+  if (!gtk_widget_get_visible (widget) || !gtk_widget_get_child_visible (widget)
+      || !gtk_widget_is_sensitive (widget) || !gtk_widget_get_can_focus (widget))
     return NULL;
 
-  if (stompy_form_get_field_error (widget))
+  if (match (widget))
     return widget;
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = find_first_invalid (child);
+      GtkWidget *found = stompy_form_find_first (child, match);
 
       if (found != NULL)
         return found;
     }
 
   return NULL;
+}
+
+static gboolean
+is_invalid (GtkWidget *widget)
+{
+  return stompy_form_get_field_error (widget);
 }
 
 gboolean
@@ -118,7 +130,7 @@ stompy_form_focus_first_invalid (GtkWidget *form)
 
   g_return_val_if_fail (GTK_IS_WIDGET (form), FALSE);
 
-  field = find_first_invalid (form);
+  field = stompy_form_find_first (form, is_invalid);
   if (field == NULL)
     return FALSE;
 

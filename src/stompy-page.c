@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "stompy-form.h"
 #include "stompy-page.h"
 #include "stompy-window.h"
 
@@ -257,6 +258,27 @@ stompy_page_cancel (StompyPage *self)
 
   if (STOMPY_PAGE_GET_CLASS (self)->cancel)
     STOMPY_PAGE_GET_CLASS (self)->cancel (self);
+}
+
+/* Scrolled windows, viewports and lists are focusable to pass the focus on
+ * to what they hold: the control is in there. */
+static gboolean
+is_control (GtkWidget *widget)
+{
+  return gtk_widget_get_focusable (widget)
+         && !GTK_IS_SCROLLED_WINDOW (widget) && !GTK_IS_VIEWPORT (widget)
+         && !GTK_IS_LIST_BOX (widget);
+}
+
+gboolean
+stompy_page_grab_initial_focus (StompyPage *self)
+{
+  GtkWidget *control;
+
+  g_return_val_if_fail (STOMPY_IS_PAGE (self), FALSE);
+
+  control = stompy_form_find_first (GTK_WIDGET (self), is_control);
+  return control != NULL && gtk_widget_grab_focus (control);
 }
 
 void

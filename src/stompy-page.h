@@ -84,6 +84,9 @@ void               stompy_page_start           (StompyPage          *self);
 void               stompy_page_preload         (StompyPage          *self);
 void               stompy_page_cancel          (StompyPage          *self);
 void               stompy_page_reset           (StompyPage          *self);
+/* Puts the keyboard focus where the user lands on this page, its first
+ * control; FALSE when nothing on it can take the focus. */
+gboolean           stompy_page_grab_initial_focus (StompyPage       *self);
 void               stompy_page_submit_async    (StompyPage          *self,
                                                 GCancellable        *cancellable,
                                                 GAsyncReadyCallback  callback,

@@ -35,6 +35,10 @@ struct _StompyWindow
   guint                 prepare_source;     /* timeout or idle */
   guint                 prepare_tick;       /* waiting for a frame */
 
+  /* After a step change, checks where the focus landed (focus_page_cb). */
+  guint                 focus_page_idle;
+  gboolean              focus_in_page;  /* it belongs in the page, not on the window's buttons */
+
   StompyApplication    *application;   /* weak: the application owns its windows */
   StompyOnboarding     *model;
   /* The page of each step, NULL until built (steps without a page stay NULL). */

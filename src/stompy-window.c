@@ -580,17 +580,61 @@ page_primary_label_changed_cb (StompyPage   *page,
     update_primary_button (self, page);
 }
 
+/* Whoever went on from inside a page (Enter in a field, a mnemonic, a link)
+ * lands on the next page's first control, which a screen reader then reads;
+ * going back, on the control they left there, which GtkStack gives back.
+ * GtkStack alone moves the focus into the new page only when it was in the
+ * old one, and to the wrong control before the page is laid out. The focus
+ * on the window's own buttons stays where the user put it, unless it was
+ * lost there (Continue is insensitive while a page submits).
+ *
+ * The first control takes the focus as the page is shown, in the frame that
+ * slides it in: in a frame of its own, restyling and laying out the page
+ * again (:focus-within) made that frame 56–61 ms on the AnalySaver page in
+ * two of six runs of bench/ui-responsiveness.sh (issue #7). An idle after
+ * that frame then checks the focus is still there: the Connect page replaces
+ * the rows it showed when built ahead, which lets the focus go. */
+static void
+focus_page_cb (gpointer user_data)
+{
+  StompyWindow *self = user_data;
+  StompyPage *page = current_page (self);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  self->focus_page_idle = 0;
+  if (page == NULL || !gtk_widget_get_mapped (GTK_WIDGET (page)))
+    return;
+  if (focus != NULL
+      && (!self->focus_in_page || gtk_widget_is_ancestor (focus, GTK_WIDGET (page))))
+    return;
+
+  stompy_page_grab_initial_focus (page);
+}
+
 static void
 go_to_step (StompyWindow *self,
             StompyStep    step)
 {
   StompyPage *page = ensure_page (self, step);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  gboolean mapped = gtk_widget_get_mapped (GTK_WIDGET (self));
+  gboolean in_pages = focus == NULL || gtk_widget_is_ancestor (focus, GTK_WIDGET (self->stack));
+  gboolean forward = step > self->step;
 
   if (page == NULL)
     return;
 
   self->step = step;
   gtk_stack_set_visible_child (self->stack, GTK_WIDGET (page));
+  if (mapped)
+    {
+      if (in_pages && forward)
+        stompy_page_grab_initial_focus (page);
+      /* Then: in the page (back: where GtkStack put it), or nowhere. */
+      self->focus_in_page = in_pages;
+      if (self->focus_page_idle == 0)
+        self->focus_page_idle = g_idle_add_once (focus_page_cb, self);
+    }
   update_primary_button (self, page);
   stompy_onboarding_set_step (self->model, step);
   update_actions (self);
@@ -949,6 +993,7 @@ stompy_window_dispose (GObject *object)
   self->status_panel = NULL;
   g_clear_handle_id (&self->status_panel_idle, g_source_remove);
   g_clear_handle_id (&self->prepare_source, g_source_remove);
+  g_clear_handle_id (&self->focus_page_idle, g_source_remove);
   if (self->prepare_tick != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->prepare_tick);
   self->prepare_tick = 0;

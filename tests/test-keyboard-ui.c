@@ -309,6 +309,16 @@ wait_for_step (StompyWindow *window,
   g_assert_true (gtk_stack_get_visible_child (window->stack) == GTK_WIDGET (page_at (window, step)));
 }
 
+/* Where the focus is once the page of the step is shown: the window moves it
+ * as it shows the page and checks it from an idle after the page's first
+ * frame. */
+static GtkWidget *
+landed_focus (StompyWindow *window)
+{
+  SPIN_UNTIL (window->focus_page_idle == 0);
+  return focus_of (window);
+}
+
 /* Enter, with the focus on nothing that takes Enter itself: the window's
  * default widget, the primary button, goes on to @next. */
 static void
@@ -459,15 +469,11 @@ walk_products (StompyWindow *window)
   StompyProductsPage *page = STOMPY_PRODUCTS_PAGE (page_at (window, STOMPY_STEP_PRODUCTS));
   guint tabs = 0;
 
-  /* Tab until the AnalySaver box, Space ticks it; on to SpoTainer's. */
-  while (!focus_at_check (window, page->analysaver_check))
-    {
-      GtkWidget *before = focus_of (window);
-
-      g_assert_cmpuint (tabs++, <, 30);
-      send_key (GTK_WIDGET (window), GDK_KEY_Tab, 0);
-      SPIN_UNTIL (focus_of (window) != before);
-    }
+  /* Gone on from inside the sign-in page (Alt+C), the user lands on this
+   * page's first control, the AnalySaver box, and Space ticks it; Tab goes
+   * on to SpoTainer's. */
+  landed_focus (window);
+  g_assert_true (focus_at_check (window, page->analysaver_check));
   send_key (GTK_WIDGET (window), GDK_KEY_space, 0);
   SPIN_UNTIL (gtk_check_button_get_active (page->analysaver_check));
   while (!focus_at_check (window, page->spotainer_check))
@@ -509,6 +515,9 @@ walk_analysaver (StompyWindow *window)
 {
   StompyAnalysaverPage *page = STOMPY_ANALYSAVER_PAGE (page_at (window, STOMPY_STEP_ANALYSAVER));
   StompyCurSection *cur = page->cur_section;
+
+  /* Landed on the page's first control, the link to the billing settings. */
+  g_assert_true (landed_focus (window) == GTK_WIDGET (page->billing_section->open_row));
 
   /* Alt+I: billing access is on. */
   send_key (GTK_WIDGET (window), GDK_KEY_i, GDK_ALT_MASK);
@@ -576,9 +585,33 @@ static void
 walk_spotainer (StompyWindow *window)
 {
   StompySpotainerPage *page = STOMPY_SPOTAINER_PAGE (page_at (window, STOMPY_STEP_SPOTAINER));
+  GtkWidget *first;
+
+  /* Gone on with Enter and no focus: the focus lands on the page's first
+   * control, among the role's permissions (the page has nothing before). */
+  first = landed_focus (window);
+  g_assert_nonnull (first);
+  g_assert_true (gtk_widget_is_ancestor (first, GTK_WIDGET (page->template_section->permissions_group)));
 
   walk_stack (window, page->template_section);
   enter_continues (window, STOMPY_STEP_CONNECT);
+
+  /* The Connect page, built ahead, showed the SpoTainer role as missing,
+   * and GtkStack gave that row the focus; the page then shows the summary
+   * instead, and the focus lands on its first row (it was left on the
+   * removed row). Back returns the focus to the control it left on this
+   * page; on again, the first row again. */
+  {
+    StompyConnectPage *connect = STOMPY_CONNECT_PAGE (page_at (window, STOMPY_STEP_CONNECT));
+    GtkWidget *account_row = GTK_WIDGET (_stompy_connect_page_get_summary_row (connect, _("AWS Account")));
+
+    g_assert_true (landed_focus (window) == account_row);
+    send_key (GTK_WIDGET (window), GDK_KEY_b, GDK_ALT_MASK);
+    wait_for_step (window, STOMPY_STEP_SPOTAINER);
+    g_assert_true (landed_focus (window) == first);
+    enter_continues (window, STOMPY_STEP_CONNECT);
+    g_assert_true (landed_focus (window) == account_row);
+  }
 }
 
 static void
@@ -586,6 +619,21 @@ walk_connect (StompyWindow *window)
 {
   StompyConnectPage *page = STOMPY_CONNECT_PAGE (page_at (window, STOMPY_STEP_CONNECT));
 
+  SPIN_UNTIL (page->follow_idle == 0
+              && stompy_page_get_state (STOMPY_PAGE (page)) == STOMPY_PAGE_STATE_READY);
+
+  /* The focus on one of the window's own buttons stays there: Enter on Back
+   * (as after a click). Continue, in turn, is insensitive while the page
+   * submits, which leaves the focus nowhere: it lands on the first row. */
+  gtk_widget_grab_focus (GTK_WIDGET (window->back_button));
+  send_key (GTK_WIDGET (window), GDK_KEY_Return, 0);
+  wait_for_step (window, STOMPY_STEP_SPOTAINER);
+  g_assert_true (landed_focus (window) == GTK_WIDGET (window->back_button));
+  gtk_widget_grab_focus (GTK_WIDGET (window->primary_button));
+  send_key (GTK_WIDGET (window), GDK_KEY_Return, 0);
+  wait_for_step (window, STOMPY_STEP_CONNECT);
+  g_assert_true (landed_focus (window)
+                 == GTK_WIDGET (_stompy_connect_page_get_summary_row (page, _("AWS Account"))));
   SPIN_UNTIL (page->follow_idle == 0
               && stompy_page_get_state (STOMPY_PAGE (page)) == STOMPY_PAGE_STATE_READY);
 
@@ -602,6 +650,10 @@ walk_connect (StompyWindow *window)
   SPIN_UNTIL (!window->submitting
               && stompy_page_get_state (STOMPY_PAGE (page)) == STOMPY_PAGE_STATE_READY);
   g_assert_cmpint (stompy_window_get_step (window), ==, STOMPY_STEP_CONNECT);
+  /* The page updated as it connected and cancelled, the summary's rows with
+   * it, and the focus is still on the row it was on. */
+  g_assert_true (focus_of (window)
+                 == GTK_WIDGET (_stompy_connect_page_get_summary_row (page, _("AWS Account"))));
 
   /* Alt+O again, to the end. */
   send_key (GTK_WIDGET (window), GDK_KEY_o, GDK_ALT_MASK);
@@ -631,8 +683,8 @@ test_keyboard_flow (void)
   walk_connect (window);
   g_test_message ("connected at %.1f s", (g_get_monotonic_time () - start) / 1e6);
 
-  /* The last page has no Continue: its Close has the focus, and Enter closes
-   * the window (Alt+C would too). */
+  /* The last page has no Continue: the focus lands on its one control,
+   * Close, and Enter closes the window (Alt+C would too). */
   done = STOMPY_DONE_PAGE (page_at (window, STOMPY_STEP_DONE));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (done->close_button)));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->primary_button)));
