@@ -630,7 +630,9 @@ go_to_step (StompyWindow *self,
     {
       if (in_pages && forward)
         stompy_page_grab_initial_focus (page);
-      /* Then: in the page (back: where GtkStack put it), or nowhere. */
+      /* The idle keeps the focus in the page when it belongs there (where
+       * it landed, or going back where GtkStack put it), and gives it to
+       * the page whenever it is nowhere. */
       self->focus_in_page = in_pages;
       if (self->focus_page_idle == 0)
         self->focus_page_idle = g_idle_add_once (focus_page_cb, self);
