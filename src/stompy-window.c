@@ -611,6 +611,17 @@ focus_page_cb (gpointer user_data)
   stompy_page_grab_initial_focus (page);
 }
 
+/* @in_page: the focus belongs in the page; otherwise it is only given to the
+ * page when it is nowhere. */
+static void
+schedule_focus_check (StompyWindow *self,
+                      gboolean      in_page)
+{
+  self->focus_in_page = in_page;
+  if (self->focus_page_idle == 0)
+    self->focus_page_idle = g_idle_add_once (focus_page_cb, self);
+}
+
 static void
 go_to_step (StompyWindow *self,
             StompyStep    step)
@@ -633,9 +644,7 @@ go_to_step (StompyWindow *self,
       /* The idle keeps the focus in the page when it belongs there (where
        * it landed, or going back where GtkStack put it), and gives it to
        * the page whenever it is nowhere. */
-      self->focus_in_page = in_pages;
-      if (self->focus_page_idle == 0)
-        self->focus_page_idle = g_idle_add_once (focus_page_cb, self);
+      schedule_focus_check (self, in_pages);
     }
   update_primary_button (self, page);
   stompy_onboarding_set_step (self->model, step);
@@ -1087,6 +1096,11 @@ stompy_window_start (StompyWindow *self)
   if (self->status_panel != NULL)
     stompy_status_panel_start (self->status_panel);
   schedule_prepare (self, PREPARE_DELAY_MS);
+
+  /* Opened on a later step, the toolkit gave the focus to the first button
+   * of the header bar: the user starts on the page's first control instead,
+   * as after a step change (on the last page, Close, which Enter presses). */
+  schedule_focus_check (self, TRUE);
 }
 
 void

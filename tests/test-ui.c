@@ -13,6 +13,7 @@
 #include "stompy-application.h"
 #include "stompy-aws-account-section-private.h"
 #include "stompy-cur-section-private.h"
+#include "stompy-done-page-private.h"
 #include "stompy-error-messages.h"
 #include "stompy-error.h"
 #include "stompy-products-page-private.h"
@@ -987,8 +988,23 @@ test_resumes_on_saved_step (void)
              ? STOMPY_STEP_SPOTAINER : STOMPY_STEP_PRODUCTS;
   g_assert_cmpint (stompy_window_get_step (window), ==, expected);
   g_assert_true (gtk_check_button_get_active (products_page (window)->spotainer_check));
+  /* The user starts on the page's first control, not on the header bar's
+   * first button, where the toolkit puts the focus. */
+  SPIN_UNTIL (window->focus_page_idle == 0);
+  g_assert_nonnull (gtk_root_get_focus (GTK_ROOT (window)));
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)),
+                                         GTK_WIDGET (_stompy_window_get_page (window, expected))));
   wait_session_checked (sign_in_page (window));
   g_assert_cmpint (stompy_window_get_step (window), ==, expected);
+  close_window (window);
+
+  /* On the last page, on Close, which Enter presses. */
+  stompy_onboarding_set_step (model, STOMPY_STEP_DONE);
+  window = open_window ();
+  g_assert_cmpint (stompy_window_get_step (window), ==, STOMPY_STEP_DONE);
+  SPIN_UNTIL (window->focus_page_idle == 0);
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window))
+                 == GTK_WIDGET (STOMPY_DONE_PAGE (_stompy_window_get_page (window, STOMPY_STEP_DONE))->close_button));
   close_window (window);
 }
 
