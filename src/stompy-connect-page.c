@@ -433,9 +433,11 @@ update_checks (StompyConnectPage *self)
   for (guint i = 0; i < status->checks->len; i++)
     add_check_row (self, g_ptr_array_index (status->checks, i));
 
-  /* Unless the user has put the focus elsewhere on the page since. */
+  /* Unless the user has put the focus elsewhere on the page since, or is on
+   * another page. */
   focus = root != NULL ? gtk_root_get_focus (root) : NULL;
-  if (focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (self)))
+  if (gtk_widget_get_mapped (GTK_WIDGET (self))
+      && (focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (self))))
     refocus_row (self->check_rows, self->focused_check);
   self->focused_check = -1;
 
