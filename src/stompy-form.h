@@ -2,9 +2,9 @@
  *
  * A field in the error style while its value is invalid, told to assistive
  * technologies too (the invalid state and the reason as its description), the
- * first invalid field of a submitted form focused (or the first control of a
- * page shown), and a label under a form
- * that shows a message in place and disappears without one.
+ * first invalid field of a submitted form focused (and the walk that finds it,
+ * which also finds a page's first control), and a label under a form that
+ * shows a message in place and disappears without one.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -189,10 +189,11 @@ stompy_page_get_state (StompyPage *self)
 const char *
 stompy_page_get_primary_label (StompyPage *self)
 {
-  StompyPagePrivate *priv = stompy_page_get_instance_private (self);
+  StompyPagePrivate *priv;
 
   g_return_val_if_fail (STOMPY_IS_PAGE (self), NULL);
 
+  priv = stompy_page_get_instance_private (self);
   return priv->primary_label != NULL ? _(priv->primary_label) : NULL;
 }
 
@@ -200,10 +201,11 @@ void
 stompy_page_set_primary_label (StompyPage *self,
                                const char *label)
 {
-  StompyPagePrivate *priv = stompy_page_get_instance_private (self);
+  StompyPagePrivate *priv;
 
   g_return_if_fail (STOMPY_IS_PAGE (self));
 
+  priv = stompy_page_get_instance_private (self);
   if (g_strcmp0 (priv->primary_label, label) == 0)
     return;
 
