@@ -936,6 +936,9 @@ static void
 stompy_status_panel_init (StompyStatusPanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Set here rather than in the template: the window lays out the next page
+   * ahead at the width it will have beside the panel, from the same constant. */
+  gtk_widget_set_size_request (GTK_WIDGET (self), STOMPY_STATUS_PANEL_WIDTH, -1);
   gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
                                   GTK_ORIENTATION_VERTICAL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,

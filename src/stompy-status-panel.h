@@ -21,7 +21,7 @@ G_BEGIN_DECLS
 
 #define STOMPY_TYPE_STATUS_PANEL (stompy_status_panel_get_type ())
 
-/* The panel's width beside the pages (its width-request, set in its template). */
+/* The panel's width beside the pages (its width-request, set in its init). */
 #define STOMPY_STATUS_PANEL_WIDTH 300
 
 G_DECLARE_FINAL_TYPE (StompyStatusPanel, stompy_status_panel, STOMPY, STATUS_PANEL, GtkWidget)
