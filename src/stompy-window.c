@@ -646,6 +646,15 @@ go_to_step (StompyWindow *self,
        * the page whenever it is nowhere. */
       schedule_focus_check (self, in_pages);
     }
+  else if (in_pages)
+    {
+      /* Before the window is shown (the step it opens on): the page's first
+       * control has the focus in the first frame. Left to the toolkit, the
+       * focus would go to the header bar's first button (the status panel's
+       * toggle, which Enter would then press), and moving it once the window
+       * is up would restyle and draw it all again. */
+      stompy_page_grab_initial_focus (page);
+    }
   update_primary_button (self, page);
   stompy_onboarding_set_step (self->model, step);
   update_actions (self);
@@ -1097,9 +1106,10 @@ stompy_window_start (StompyWindow *self)
     stompy_status_panel_start (self->status_panel);
   schedule_prepare (self, PREPARE_DELAY_MS);
 
-  /* Opened on a later step, the toolkit gave the focus to the first button
-   * of the header bar: the user starts on the page's first control instead,
-   * as after a step change (on the last page, Close, which Enter presses). */
+  /* Starting, a page may make the control that has the focus insensitive
+   * (a stack section's acknowledgement while it looks for its stack), which
+   * leaves the focus nowhere: the idle gives it back to the page, as after a
+   * step change. */
   schedule_focus_check (self, TRUE);
 }
 

@@ -1049,6 +1049,36 @@ test_window_builds_pages_on_demand (void)
   stompy_onboarding_reset (model);
 }
 
+/* The window opens with the focus on its page's first control, in its first
+ * frame (before it starts): not on the header bar's first button, where the
+ * toolkit would put it, nor moved there once the window is up, which would
+ * draw the page again (issue #7). */
+static void
+test_window_opens_focused_on_page (void)
+{
+  StompyOnboarding *model = stompy_application_get_model (get_app ());
+  StompyWindow *window;
+  StompyDonePage *done;
+
+  reset_world ();
+  window = stompy_window_new (get_app ());
+  gtk_window_present (GTK_WINDOW (window));
+  SPIN_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)));
+  g_assert_false (window->started);
+  g_assert_true (focus_within (window, sign_in_page (window)->stompy_section->email_row));
+  close_window (window);
+
+  stompy_onboarding_set_step (model, STOMPY_STEP_DONE);
+  window = stompy_window_new (get_app ());
+  gtk_window_present (GTK_WINDOW (window));
+  SPIN_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)));
+  g_assert_false (window->started);
+  done = STOMPY_DONE_PAGE (_stompy_window_get_page (window, STOMPY_STEP_DONE));
+  g_assert_true (gtk_window_get_focus (GTK_WINDOW (window)) == GTK_WIDGET (done->close_button));
+  close_window (window);
+  stompy_onboarding_reset (model);
+}
+
 /* The page the user goes to next is built and laid out ahead, hidden, in idle
  * time (issue #7), its hidden report forms too, which the window lays out by
  * showing each in place of the shown one on the hidden page for a moment:
@@ -1175,6 +1205,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/start-over-resets-the-model", test_start_over_resets_the_model);
   g_test_add_func ("/ui/window/resumes-on-the-saved-step", test_resumes_on_saved_step);
   g_test_add_func ("/ui/window/builds-pages-on-demand", test_window_builds_pages_on_demand);
+  g_test_add_func ("/ui/window/opens-focused-on-page", test_window_opens_focused_on_page);
   g_test_add_func ("/ui/window/prepares-next-page", test_window_prepares_next_page);
   g_test_add_func ("/ui/i18n/zh-CN", test_zh_cn);
   g_test_add_func ("/ui/i18n/zh-CN/subprocess", test_zh_cn_subprocess);
