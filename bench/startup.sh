@@ -85,6 +85,7 @@ trap 'exit 143' TERM
 
 # shellcheck disable=SC2046  # pkg-config prints several words on purpose
 cc -O2 -Wall -o "$tmp/bare-window" bench/bare-window.c $(pkg-config --cflags --libs libadwaita-1)
+cc -O2 -Wall -o "$tmp/park-pointer" bench/park-pointer.c $(pkg-config --cflags --libs x11)
 if [ "$app" = bare-linked ]; then
   # --no-as-needed: the libraries are loaded and relocated although the window uses none.
   # shellcheck disable=SC2046
@@ -108,6 +109,8 @@ fi
 exec 5<&-
 export DISPLAY=:$display_number
 unset WAYLAND_DISPLAY
+# Out of both windows, so that no widget is hovered by chance (see bench/park-pointer.c).
+"$tmp/park-pointer"
 
 mkfifo "$tmp/emulator.out" "$tmp/emulator.in"
 python3 tests/emulator/stompy-emulator.py --port 0 --exit-with-stdin \
@@ -181,8 +184,17 @@ launch () {
 
   # Memory is read at a fixed time after launch, when startup work has settled.
   now=${EPOCHREALTIME//[!0-9]/}
-  if [ $(( start + rss_delay_us - now )) -gt 0 ]; then
-    sleep "$(printf '0.%06d' $(( start + rss_delay_us - now )))"
+  wait_us=$(( start + rss_delay_us - now ))
+  if [ "$wait_us" -gt 0 ]; then
+    sleep "$(printf '%d.%06d' $(( wait_us / 1000000 )) $(( wait_us % 1000000 )))"
+  fi
+  # When it was read, in ms after launch: the table says so, and a read before
+  # the delay (as happened until 2026-11-27, when the wait of more than a second
+  # was written as 0.<µs> s) stops the run.
+  read_ms=$(( (${EPOCHREALTIME//[!0-9]/} - start) / 1000 ))
+  if [ "$read_ms" -lt $(( rss_delay_us / 1000 )) ]; then
+    echo "bench: $name (launch $n): memory read $read_ms ms after launch, before the delay" >&2
+    exit 1
   fi
   rss=$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$pid/status" 2>/dev/null || true)
   # Where the memory is, mapping by mapping, for a comparison of the two programs.
@@ -199,7 +211,8 @@ launch () {
   wait "$pid" 2>/dev/null || true
   exec 6<&-
 
-  echo "$name $(( first - start )) $cpu $rss $(( mapped - start )) $mapped_cpu" >> "$tmp/results"
+  echo "$name $(( first - start )) $cpu $rss $(( mapped - start )) $mapped_cpu $read_ms" \
+    >> "$tmp/results"
 }
 
 for n in $(seq 0 "$runs"); do
@@ -211,20 +224,21 @@ for n in $(seq 0 "$runs"); do
 done
 
 mkdir -p bench/results
-python3 - "$tmp/results" "$runs" "$label" <<'PY' | tee "bench/results/startup-$(date -u +%Y%m%dT%H%M%SZ).md"
+python3 - "$tmp/results" "$runs" "$label" "${BENCH_RSS_DELAY_S:-2}" <<'PY' | tee "bench/results/startup-$(date -u +%Y%m%dT%H%M%SZ).md"
 import random, statistics, sys
-path, runs, build_label = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+path, runs, build_label, rss_delay = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 # Per program: wall-clock and processor time to the mapped window and to the first frame, RSS.
-keys = ("mapped", "mapped_cpu", "first", "cpu", "rss")
+keys = ("mapped", "mapped_cpu", "first", "cpu", "rss", "read")
 data = {name: {key: [] for key in keys} for name in ("app", "bare")}
 for line in open(path):
-    name, first_us, cpu_us, rss_kb, mapped_us, mapped_cpu_us = line.split()
+    name, first_us, cpu_us, rss_kb, mapped_us, mapped_cpu_us, read_ms = line.split()
     row = data[name]
     row["first"].append(int(first_us) / 1000)
     row["cpu"].append(int(cpu_us) / 1000)
     row["rss"].append(int(rss_kb) / 1024)
     row["mapped"].append(int(mapped_us) / 1000)
     row["mapped_cpu"].append(int(mapped_cpu_us) / 1000)
+    row["read"].append(int(read_ms))
 med = {name: {key: statistics.median(v) for key, v in row.items()} for name, row in data.items()}
 app, bare = med["app"], med["bare"]
 
@@ -246,14 +260,15 @@ for label, key, fmt in (("window mapped, ms", "mapped", "{:.0f}"),
                         ("processor time to the window mapped, ms", "mapped_cpu", "{:.0f}"),
                         ("first frame, ms", "first", "{:.0f}"),
                         ("processor time to the first frame, ms", "cpu", "{:.0f}"),
-                        ("RSS at 2 s, MiB", "rss", "{:.1f}")):
+                        (f"RSS at {rss_delay} s, MiB", "rss", "{:.1f}"),
+                        ("RSS read at, ms after launch", "read", "{:.0f}")):
     for name in ("app", "bare"):
         print(f"Raw {label}, {name} (launch order): "
               + " ".join(fmt.format(v) for v in data[name][key]))
 print()
 print("Medians of", runs, "launches of each; app / bare (ratio, its 95 % bootstrap interval).")
 print()
-print("| Build | Window mapped | CPU to mapped | First frame | CPU to first frame | RSS at 2 s |")
+print(f"| Build | Window mapped | CPU to mapped | First frame | CPU to first frame | RSS at {rss_delay} s |")
 print("|---|---|---|---|---|---|")
 def cell(key, unit="ms"):
     low, high = interval(key)
