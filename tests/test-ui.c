@@ -1049,6 +1049,19 @@ test_window_builds_pages_on_demand (void)
   stompy_onboarding_reset (model);
 }
 
+/* A window shown as the application shows it, before it starts (which the
+ * application does once the first frame is drawn). */
+static StompyWindow *
+show_window_unstarted (void)
+{
+  StompyWindow *window = stompy_window_new (get_app ());
+
+  gtk_window_present (GTK_WINDOW (window));
+  SPIN_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)));
+  g_assert_false (window->started);
+  return window;
+}
+
 /* The window opens with the focus on its page's first control, in its first
  * frame (before it starts): not on the header bar's first button, where the
  * toolkit would put it, nor moved there once the window is up, which would
@@ -1061,18 +1074,12 @@ test_window_opens_focused_on_page (void)
   StompyDonePage *done;
 
   reset_world ();
-  window = stompy_window_new (get_app ());
-  gtk_window_present (GTK_WINDOW (window));
-  SPIN_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)));
-  g_assert_false (window->started);
+  window = show_window_unstarted ();
   g_assert_true (focus_within (window, sign_in_page (window)->stompy_section->email_row));
   close_window (window);
 
   stompy_onboarding_set_step (model, STOMPY_STEP_DONE);
-  window = stompy_window_new (get_app ());
-  gtk_window_present (GTK_WINDOW (window));
-  SPIN_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (window)));
-  g_assert_false (window->started);
+  window = show_window_unstarted ();
   done = STOMPY_DONE_PAGE (_stompy_window_get_page (window, STOMPY_STEP_DONE));
   g_assert_true (gtk_window_get_focus (GTK_WINDOW (window)) == GTK_WIDGET (done->close_button));
   close_window (window);
