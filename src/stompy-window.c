@@ -637,24 +637,18 @@ go_to_step (StompyWindow *self,
 
   self->step = step;
   gtk_stack_set_visible_child (self->stack, GTK_WIDGET (page));
+  /* Before the window is shown, on the step it opens on, the page's first
+   * control has the focus in the first frame too. Left to the toolkit, the
+   * focus would go to the header bar's first button (the status panel's
+   * toggle, which Enter would then press), and moving it once the window is
+   * up would restyle and draw it all again. */
+  if (in_pages && (forward || !mapped))
+    stompy_page_grab_initial_focus (page);
+  /* The idle keeps the focus in the page when it belongs there (where it
+   * landed, or going back where GtkStack put it), and gives it to the page
+   * whenever it is nowhere. */
   if (mapped)
-    {
-      if (in_pages && forward)
-        stompy_page_grab_initial_focus (page);
-      /* The idle keeps the focus in the page when it belongs there (where
-       * it landed, or going back where GtkStack put it), and gives it to
-       * the page whenever it is nowhere. */
-      schedule_focus_check (self, in_pages);
-    }
-  else if (in_pages)
-    {
-      /* Before the window is shown (the step it opens on): the page's first
-       * control has the focus in the first frame. Left to the toolkit, the
-       * focus would go to the header bar's first button (the status panel's
-       * toggle, which Enter would then press), and moving it once the window
-       * is up would restyle and draw it all again. */
-      stompy_page_grab_initial_focus (page);
-    }
+    schedule_focus_check (self, in_pages);
   update_primary_button (self, page);
   stompy_onboarding_set_step (self->model, step);
   update_actions (self);

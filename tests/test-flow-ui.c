@@ -894,7 +894,6 @@ test_connect_failed_check (void)
   row = _stompy_connect_page_get_check_row (page, "assume_analysaver_role");
   g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == GTK_WIDGET (row));
 
-
   /* The check's button goes to the step it concerns. */
   stompy_test_click (_stompy_connect_page_get_step_button (row));
   g_assert_cmpint (stompy_window_get_step (window), ==, STOMPY_STEP_ANALYSAVER);

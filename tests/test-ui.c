@@ -988,8 +988,9 @@ test_resumes_on_saved_step (void)
              ? STOMPY_STEP_SPOTAINER : STOMPY_STEP_PRODUCTS;
   g_assert_cmpint (stompy_window_get_step (window), ==, expected);
   g_assert_true (gtk_check_button_get_active (products_page (window)->spotainer_check));
-  /* The user starts on the page's first control, not on the header bar's
-   * first button, where the toolkit puts the focus. */
+  /* The user starts in the page, also once it has started: the SpoTainer
+   * page makes the control that had the focus insensitive while its stack
+   * section looks for its stack, and the window gives the focus back. */
   SPIN_UNTIL (window->focus_page_idle == 0);
   g_assert_nonnull (gtk_root_get_focus (GTK_ROOT (window)));
   g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)),
