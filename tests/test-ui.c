@@ -1150,6 +1150,36 @@ test_window_prepares_next_page (void)
   close_window (window);
 }
 
+/* Spinners draw the app's bitmap copy of process-working-symbolic
+ * (src/style.css): the 16 px one, and on a display scaled ×2 the 32 px one,
+ * where the 16 px one would be stretched and blurred. */
+static void
+test_spinner_icon_for_each_scale (void)
+{
+  GtkIconTheme *theme;
+
+  /* The application adds its resources' icons to the theme as it starts. */
+  get_app ();
+  theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
+
+  for (int scale = 1; scale <= 2; scale++)
+    {
+      g_autoptr(GtkIconPaintable) icon = NULL;
+      g_autoptr(GFile) file = NULL;
+      g_autofree char *uri = NULL;
+      g_autofree char *expected = NULL;
+
+      icon = gtk_icon_theme_lookup_icon (theme, "stompy-process-working-symbolic", NULL,
+                                         16, scale, GTK_TEXT_DIR_NONE, 0);
+      file = gtk_icon_paintable_get_file (icon);
+      uri = file != NULL ? g_file_get_uri (file) : NULL;
+      expected = g_strdup_printf ("resource:///io/stompy/Connect/icons/%dx%d/status/"
+                                  "stompy-process-working-symbolic.symbolic.png",
+                                  16 * scale, 16 * scale);
+      g_assert_cmpstr (uri, ==, expected);
+    }
+}
+
 static void
 test_zh_cn_subprocess (void)
 {
@@ -1215,6 +1245,7 @@ main (int   argc,
   g_test_add_func ("/ui/window/builds-pages-on-demand", test_window_builds_pages_on_demand);
   g_test_add_func ("/ui/window/opens-focused-on-page", test_window_opens_focused_on_page);
   g_test_add_func ("/ui/window/prepares-next-page", test_window_prepares_next_page);
+  g_test_add_func ("/ui/spinner/icon-for-each-scale", test_spinner_icon_for_each_scale);
   g_test_add_func ("/ui/i18n/zh-CN", test_zh_cn);
   g_test_add_func ("/ui/i18n/zh-CN/subprocess", test_zh_cn_subprocess);
 
