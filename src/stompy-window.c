@@ -165,6 +165,7 @@ flap_folded_cb (StompyWindow *self)
 
 static void schedule_prepare (StompyWindow *self,
                               guint         delay_ms);
+static StompyPage *current_page (StompyWindow *self);
 
 /* The step after @step that has a page, or @step itself. */
 static StompyStep
@@ -395,11 +396,32 @@ expected_page_width (StompyWindow *self,
   return width;
 }
 
+/* The page the user leaves for a step that brings the status panel slides
+ * out at the narrower width: GtkStack measures and allocates the page it
+ * leaves at its own new size for the length of the transition. Its wrapping
+ * rows then asked for their widths again and again in the frame that slides
+ * the next page in (issue #7: on the Products page, 90 of the 230 text
+ * layouts of that frame). Laid out at that width ahead, and put back within
+ * this call, before anything is drawn, the page keeps the sizes it measured
+ * at both widths. */
+static void
+lay_out_leaving_page (GtkWidget *page,
+                      int        width,
+                      int        height)
+{
+  GtkAllocation shown;
+
+  gtk_widget_get_allocation (page, &shown);
+  lay_out_page (page, width, height);
+  gtk_widget_size_allocate (page, &shown, -1);
+}
+
 static gboolean
 prepare_cb (gpointer user_data)
 {
   StompyWindow *self = user_data;
   StompyStep next;
+  StompyPage *current;
   GtkWidget *page, *form = NULL, *part, *box, *piece;
   int width, height, part_width = 0;
 
@@ -491,6 +513,13 @@ prepare_cb (gpointer user_data)
       for (guint i = 0; i < shown->len; i++)
         gtk_widget_set_visible (g_ptr_array_index (shown, i), TRUE);
       set_prepared (form, width);
+    }
+  else if ((current = current_page (self)) != NULL
+           && width != gtk_widget_get_width (GTK_WIDGET (self->stack))
+           && GPOINTER_TO_INT (g_object_get_data (G_OBJECT (current), "stompy-leaving-width")) != width)
+    {
+      lay_out_leaving_page (GTK_WIDGET (current), width, height);
+      g_object_set_data (G_OBJECT (current), "stompy-leaving-width", GINT_TO_POINTER (width));
     }
   else
     {

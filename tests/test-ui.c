@@ -1090,7 +1090,8 @@ test_window_opens_focused_on_page (void)
 /* The page the user goes to next is built and laid out ahead, hidden, in idle
  * time (issue #7), its hidden report forms too, which the window lays out by
  * showing each in place of the shown one on the hidden page for a moment:
- * pressing Continue meanwhile shows the page as it would have been. */
+ * pressing Continue meanwhile shows the page as it would have been. The page
+ * the user leaves is laid out ahead at the width it slides out at. */
 static void
 test_window_prepares_next_page (void)
 {
@@ -1098,7 +1099,7 @@ test_window_prepares_next_page (void)
   StompyPage *page;
   StompyCurSection *cur;
   const char *shown;
-  GtkWidget *other;
+  GtkWidget *other, *leaving;
   guint n_sections;
 
   reset_world ();
@@ -1140,6 +1141,17 @@ test_window_prepares_next_page (void)
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (page)), >, 0);
   g_assert_cmpstr (_stompy_cur_section_get_mode (cur), ==, shown);
   g_assert_false (gtk_widget_get_visible (other));
+  /* The Products page, which will slide out at the width the status panel
+   * leaves it (the panel comes with the AnalySaver step), is laid out at that
+   * width too, then put back at its own before anything is drawn. */
+  leaving = GTK_WIDGET (products_page (window));
+  SPIN_UNTIL (g_object_get_data (G_OBJECT (leaving), "stompy-leaving-width") != NULL);
+  g_assert_cmpint (GPOINTER_TO_INT (g_object_get_data (G_OBJECT (leaving), "stompy-leaving-width")), ==,
+                   GPOINTER_TO_INT (g_object_get_data (G_OBJECT (page), "stompy-prepared-width")));
+  g_assert_cmpint (GPOINTER_TO_INT (g_object_get_data (G_OBJECT (leaving), "stompy-leaving-width")), <,
+                   gtk_widget_get_width (GTK_WIDGET (window->stack)));
+  g_assert_cmpint (gtk_widget_get_width (leaving), ==, gtk_widget_get_width (GTK_WIDGET (window->stack)));
+  g_assert_true (gtk_widget_get_mapped (leaving));
 
   stompy_test_click (window->primary_button);
   SPIN_UNTIL (stompy_window_get_step (window) == STOMPY_STEP_ANALYSAVER);
